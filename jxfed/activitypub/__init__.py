@@ -1,0 +1,1 @@
+"""The protocol: documents, HTTP signatures, proofs, allowlist policy, inbox and delivery."""

@@ -1,0 +1,1 @@
+"""Local members, space actors, the instance actor, their keys and documents."""

@@ -1,0 +1,75 @@
+"""Local actors (members, spaces, the instance actor) and what they have published."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ActorKind(StrEnum):
+    PERSON = "person"
+    GROUP = "group"
+    APPLICATION = "application"
+
+
+class Profile(StrEnum):
+    """A member's standing on the instance (who may create spaces, who administers)."""
+
+    MEMBER = "member"
+    TRUSTED = "trusted"
+    ADMINISTRATOR = "administrator"
+
+
+class LocalActor(Model):
+    """Every actor this instance serves, in one table so members and spaces share one name space.
+
+    (No semicolons in model docstrings: Tortoise 1.1.9 splits SQLite DDL on them.)
+    """
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(ActorKind, max_length=16)
+    name = fields.CharField(max_length=64, unique=True)
+    display_name = fields.CharField(max_length=200, default="")
+    summary = fields.TextField(default="")
+    rsa_private_pem = fields.TextField()
+    rsa_public_pem = fields.TextField()
+    ed25519_private_pem = fields.TextField()
+    ed25519_public_multibase = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "local_actor"
+
+
+class Member(Model):
+    """A local user account: a Person actor with a password and a profile."""
+
+    id = fields.IntField(primary_key=True)
+    actor: fields.OneToOneRelation[LocalActor] = fields.OneToOneField(
+        "jxfed.LocalActor", related_name="member", on_delete=fields.CASCADE
+    )
+    password_hash = fields.CharField(max_length=255, null=True)
+    profile = fields.CharEnumField(Profile, max_length=16, default=Profile.MEMBER)
+
+    class Meta:
+        table = "member"
+
+
+class OutboxActivity(Model):
+    """An activity a local actor published, newest first in its outbox."""
+
+    id = fields.BigIntField(primary_key=True)
+    uri = fields.CharField(max_length=500, unique=True)
+    actor: fields.ForeignKeyRelation[LocalActor] = fields.ForeignKeyField(
+        "jxfed.LocalActor", related_name="activities", on_delete=fields.CASCADE
+    )
+    type = fields.CharField(max_length=32)
+    document = fields.JSONField()
+    public = fields.BooleanField(default=False)
+    published = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "outbox_activity"
+        indexes = (("actor_id", "public", "id"),)

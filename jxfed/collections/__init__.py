@@ -1,0 +1,1 @@
+"""Ordered collections and their cursor-based pages."""

@@ -1,0 +1,108 @@
+"""The one pagination helper: OrderedCollection, newest first, cursor based (no OFFSET).
+
+A page is `?page=true` (newest), `?max_id=N` (older than N), `?min_id=N` (newer than N);
+`last` is `?min_id=0`, the oldest page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from jxfed.errors import BadRequest
+
+PAGE_SIZE = 20
+AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Which page: items with id below `max_id`, or above `min_id`, or the newest ones."""
+
+    max_id: int | None = None
+    min_id: int | None = None
+
+
+def parse_cursor(args: Mapping[str, str]) -> Cursor | None:
+    """The page asked for, or None for the collection itself; BadRequest for a bad cursor."""
+    values: dict[str, int] = {}
+    for key in ("max_id", "min_id"):
+        raw = args.get(key)
+        if raw is None:
+            continue
+        if not raw.isdigit() or len(raw) > 19:
+            raise BadRequest(f"{key} must be a non-negative integer, not {raw!r}")
+        values[key] = int(raw)
+    if "max_id" in values and "min_id" in values:
+        raise BadRequest("give max_id or min_id, not both")
+    if values or args.get("page") == "true":
+        return Cursor(values.get("max_id"), values.get("min_id"))
+    return None
+
+
+def collection_summary(collection_id: str, total: int) -> dict[str, Any]:
+    """The OrderedCollection itself: its size and links to its first and last pages."""
+    return {
+        "@context": AS_CONTEXT,
+        "id": collection_id,
+        "type": "OrderedCollection",
+        "totalItems": total,
+        "first": f"{collection_id}?page=true",
+        "last": f"{collection_id}?min_id=0",
+    }
+
+
+async def collection_page(
+    collection_id: str,
+    query: QuerySet[M],
+    cursor: Cursor,
+    render: Callable[[Sequence[M]], Awaitable[list[Any]]],
+) -> dict[str, Any]:
+    """One OrderedCollectionPage of `query` (ordered by id), newest first, with next/prev."""
+    if cursor.min_id is not None:
+        rows = list(
+            reversed(await query.filter(id__gt=cursor.min_id).order_by("id").limit(PAGE_SIZE))
+        )
+    elif cursor.max_id is not None:
+        rows = await query.filter(id__lt=cursor.max_id).order_by("-id").limit(PAGE_SIZE)
+    else:
+        rows = await query.order_by("-id").limit(PAGE_SIZE)
+    page_id = _page_id(collection_id, cursor)
+    page: dict[str, Any] = {
+        "@context": AS_CONTEXT,
+        "id": page_id,
+        "type": "OrderedCollectionPage",
+        "partOf": collection_id,
+        "orderedItems": await render(rows),
+    }
+    if rows:
+        newest, oldest = rows[0].pk, rows[-1].pk
+        if await query.filter(id__lt=oldest).exists():
+            page["next"] = f"{collection_id}?max_id={oldest}"
+        if await query.filter(id__gt=newest).exists():
+            page["prev"] = f"{collection_id}?min_id={newest}"
+    return page
+
+
+def empty_page(collection_id: str) -> dict[str, Any]:
+    """The only page of a collection that has no items."""
+    return {
+        "@context": AS_CONTEXT,
+        "id": f"{collection_id}?page=true",
+        "type": "OrderedCollectionPage",
+        "partOf": collection_id,
+        "orderedItems": [],
+    }
+
+
+def _page_id(collection_id: str, cursor: Cursor) -> str:
+    if cursor.max_id is not None:
+        return f"{collection_id}?max_id={cursor.max_id}"
+    if cursor.min_id is not None:
+        return f"{collection_id}?min_id={cursor.min_id}"
+    return f"{collection_id}?page=true"

@@ -1,0 +1,84 @@
+"""Tortoise set-up, owned by the project (Tortoise's Quart hook fails under Hypercorn)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.connection import get_connection
+from tortoise.migrations.executor import MigrationExecutor
+
+from jxfed.errors import ConfigError
+
+APP = "jxfed"
+MODEL_MODULES = [
+    "jxfed.actors.models",
+    "jxfed.spaces.models",
+    "jxfed.activitypub.models",
+]
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """The Tortoise configuration for one instance database."""
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            APP: {
+                "models": MODEL_MODULES,
+                "migrations": "jxfed.migrations",
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def _executor() -> MigrationExecutor:
+    config = tortoise_config_current()
+    return MigrationExecutor(get_connection("default"), {APP: config["apps"][APP]})
+
+
+_current: dict[str, Any] = {}
+
+
+def tortoise_config_current() -> dict[str, Any]:
+    return _current
+
+
+async def open_database(database_url: str) -> None:
+    """Connect Tortoise to the instance database (global fallback: Hypercorn runs in other tasks)."""
+    _current.clear()
+    _current.update(tortoise_config(database_url))
+    try:
+        await Tortoise.init(config=_current, _enable_global_fallback=True)
+    except (OSError, ConnectionError) as exc:
+        raise ConfigError(f"cannot reach the database: {exc}") from None
+    except Exception as exc:  # drivers raise their own types for refused or unknown databases
+        if type(exc).__module__.startswith(("asyncpg", "sqlite3", "tortoise")):
+            raise ConfigError(f"cannot open the database: {exc}") from None
+        raise
+
+
+async def close_database() -> None:
+    await Tortoise.close_connections()
+
+
+async def pending_migrations() -> list[str]:
+    """Names of the migrations not yet applied to the open database."""
+    executor = await _executor()
+    return [step.migration.name for step in await executor.plan(None) if not step.backward]
+
+
+async def apply_migrations() -> list[str]:
+    """Apply every pending migration; return the names applied."""
+    executor = await _executor()
+    names = [step.migration.name for step in await executor.plan(None) if not step.backward]
+    if names:
+        await executor.migrate(None)
+    return names
+
+
+# For `make migrations` (tortoise -c jxfed.db.MAKEMIGRATIONS makemigrations): the autodetector
+# compares models with the migration files, so an in-memory database is enough.
+MAKEMIGRATIONS = tortoise_config("sqlite://:memory:")

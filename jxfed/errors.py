@@ -1,0 +1,37 @@
+"""The one error type: it carries its HTTP status (or exit code) from wherever it is raised."""
+
+from __future__ import annotations
+
+
+class JxfedError(Exception):
+    """An error a user or a peer may see; `status` is the HTTP status to answer with."""
+
+    status = 400
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class BadRequest(JxfedError):
+    status = 400
+
+
+class NotFound(JxfedError):
+    status = 404
+
+
+class NotAcceptable(JxfedError):
+    status = 406
+
+
+class Conflict(JxfedError):
+    status = 409
+
+
+class ConfigError(JxfedError):
+    """A bad instance configuration or command-line value."""
+
+    status = 2

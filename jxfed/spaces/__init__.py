@@ -1,0 +1,1 @@
+"""Spaces (Group actors), memberships and roles."""

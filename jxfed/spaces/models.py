@@ -1,0 +1,65 @@
+"""Spaces and memberships."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Access(StrEnum):
+    OPEN = "open"
+    ON_REQUEST = "on_request"
+    CONFIDENTIAL = "confidential"
+
+
+class Role(StrEnum):
+    """Tracim's roles, weakest first (see DESIGN.md)."""
+
+    READER = "reader"
+    CONTRIBUTOR = "contributor"
+    CONTENT_MANAGER = "content_manager"
+    SPACE_MANAGER = "space_manager"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+
+class Space(Model):
+    """A collaborative space, served as a Group actor."""
+
+    id = fields.IntField(primary_key=True)
+    actor = fields.OneToOneField(
+        "jxfed.LocalActor", related_name="space", on_delete=fields.CASCADE
+    )
+    access = fields.CharEnumField(Access, max_length=16)
+    description = fields.TextField(default="")
+    language = fields.CharField(max_length=16, default="en")
+    default_role = fields.CharEnumField(Role, max_length=16, default=Role.CONTRIBUTOR)
+    parent = fields.ForeignKeyField(
+        "jxfed.Space", related_name="children", null=True, on_delete=fields.SET_NULL
+    )
+    archived = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "space"
+
+
+class Membership(Model):
+    """A local member's role in a space (remote members come with federation)."""
+
+    id = fields.IntField(primary_key=True)
+    space = fields.ForeignKeyField(
+        "jxfed.Space", related_name="memberships", on_delete=fields.CASCADE
+    )
+    member = fields.ForeignKeyField(
+        "jxfed.Member", related_name="memberships", on_delete=fields.CASCADE
+    )
+    role = fields.CharEnumField(Role, max_length=16)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "membership"
+        unique_together = (("space", "member"),)

@@ -1,0 +1,52 @@
+"""Creating and listing spaces and their memberships."""
+
+from __future__ import annotations
+
+import nh3
+from tortoise.transactions import in_transaction
+
+from jxfed.actors.accounts import member_by_name, new_actor
+from jxfed.actors.models import ActorKind
+from jxfed.actors.names import validate_name
+from jxfed.errors import BadRequest
+from jxfed.spaces.models import Access, Membership, Role, Space
+
+
+def parse_access(value: str) -> Access:
+    try:
+        return Access(value)
+    except ValueError:
+        choices = ", ".join(a.value for a in Access)
+        raise BadRequest(f"access {value!r} is not one of {choices}") from None
+
+
+async def add_space(
+    slug: str,
+    *,
+    name: str,
+    access: Access,
+    owner: str,
+    description: str = "",
+    language: str = "en",
+    default_role: Role = Role.CONTRIBUTOR,
+) -> Space:
+    """Create a space (a Group actor) whose owner becomes its first space manager."""
+    validate_name(slug, "space slug")
+    if not name.strip():
+        raise BadRequest("a space needs a non-empty --name")
+    owner_member = await member_by_name(owner)
+    async with in_transaction():
+        actor = await new_actor(ActorKind.GROUP, slug, display_name=name.strip())
+        space = await Space.create(
+            actor=actor,
+            access=access,
+            description=nh3.clean(description),
+            language=language,
+            default_role=default_role,
+        )
+        await Membership.create(space=space, member=owner_member, role=Role.SPACE_MANAGER)
+    return space
+
+
+async def list_spaces() -> list[Space]:
+    return await Space.all().select_related("actor").order_by("actor__name")

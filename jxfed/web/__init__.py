@@ -1,0 +1,1 @@
+"""The Quart application: thin handlers that parse, authorise, call a service and render."""

@@ -1,0 +1,69 @@
+"""Actor documents and their collections, as ActivityPub JSON or an HTML profile."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response, current_app, render_template, request
+
+from jxfed.actors.accounts import instance_actor
+from jxfed.actors.documents import actor_document, actor_id
+from jxfed.actors.models import ActorKind
+from jxfed.collections.actors import actor_collection
+from jxfed.collections.pages import parse_cursor
+from jxfed.services import Services
+from jxfed.spaces.directory import PublicActor, public_actor
+from jxfed.spaces.models import Access
+from jxfed.web.responses import activity_response, wanted_representation
+
+blueprint = Blueprint("actors", __name__)
+_KINDS = {"users": ActorKind.PERSON, "spaces": ActorKind.GROUP}
+
+
+def services() -> Services:
+    return current_app.extensions["jxfed"]  # type: ignore[no-any-return]
+
+
+async def _render_actor(found: PublicActor) -> Response | str:
+    settings = services().settings
+    space = found.space
+    locked = found.actor.kind == ActorKind.APPLICATION or (
+        space is not None and space.access != Access.OPEN
+    )
+    listed = found.actor.kind != ActorKind.APPLICATION
+    if wanted_representation(request) == "html":
+        html = await render_template(
+            "actor.html",
+            actor=found.actor,
+            space=space,
+            uri=actor_id(settings, found.actor),
+            domain=settings.domain,
+        )
+        response = Response(html, content_type="text/html; charset=utf-8")
+        response.vary.add("Accept")
+        return response
+    document = actor_document(settings, found.actor, locked=locked, listed=listed)
+    return activity_response(request, document)
+
+
+@blueprint.get("/<any(users, spaces):kind>/<name>")
+async def local_actor(kind: str, name: str) -> Response | str:
+    return await _render_actor(await public_actor(_KINDS[kind], name))
+
+
+@blueprint.get("/actor")
+async def the_instance_actor() -> Response | str:
+    return await _render_actor(PublicActor(await instance_actor()))
+
+
+@blueprint.get("/<any(users, spaces):kind>/<name>/<collection>")
+async def collection(kind: str, name: str, collection: str) -> Response:
+    found = await public_actor(_KINDS[kind], name)
+    cursor = parse_cursor(request.args)
+    document = await actor_collection(services().settings, found.actor, found.space, collection, cursor)
+    return activity_response(request, document)
+
+
+@blueprint.get("/actor/<any(outbox, followers, following):collection>")
+async def instance_collection(collection: str) -> Response:
+    cursor = parse_cursor(request.args)
+    document = await actor_collection(services().settings, await instance_actor(), None, collection, cursor)
+    return activity_response(request, document)

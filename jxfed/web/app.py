@@ -1,0 +1,25 @@
+"""The application factory: one Quart app per instance, with its Services."""
+
+from __future__ import annotations
+
+from quart import Quart
+
+from jxfed.services import Services
+from jxfed.web import actors, wellknown
+from jxfed.web.errors import register_error_handlers
+from jxfed.web.finishing import register_finishing
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def create_app(services: Services) -> Quart:
+    """Build the web application; the database must already be open and migrated."""
+    app = Quart("jxfed.web")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config["JSON_SORT_KEYS"] = False
+    app.extensions["jxfed"] = services
+    app.register_blueprint(wellknown.blueprint)
+    app.register_blueprint(actors.blueprint)
+    register_error_handlers(app)
+    register_finishing(app)
+    return app
