@@ -28,7 +28,9 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
-    parser = Parser(prog="jxfed", description="A federated ActivityPub server for human-rights networks.")
+    parser = Parser(
+        prog="jxfed", description="A federated ActivityPub server for human-rights networks."
+    )
     parser.add_argument("--dir", type=Path, help="the instance folder (or JXFED_DIR)")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
@@ -57,7 +59,9 @@ def build_parser() -> Parser:
     spaces_add = spaces.add_parser("add", help="add a space")
     spaces_add.add_argument("slug")
     spaces_add.add_argument("--name", required=True)
-    spaces_add.add_argument("--access", required=True, choices=["open", "on_request", "confidential"])
+    spaces_add.add_argument(
+        "--access", required=True, choices=["open", "on_request", "confidential"]
+    )
     spaces_add.add_argument("--owner", required=True, help="the member who manages it")
     spaces.add_parser("list", help="list spaces")
 
@@ -104,7 +108,8 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
         print(f"jxfed: member {settings.url('/users/' + member.actor.name)}")
         return
     for member in await list_members():
-        print(f"{member.actor.name}\t{member.profile.value}\t{settings.url('/users/' + member.actor.name)}")
+        uri = settings.url("/users/" + member.actor.name)
+        print(f"{member.actor.name}\t{member.profile.value}\t{uri}")
 
 
 async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:

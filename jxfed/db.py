@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.connection import get_connection
 from tortoise.migrations.executor import MigrationExecutor
 
@@ -47,7 +48,7 @@ def tortoise_config_current() -> dict[str, Any]:
 
 
 async def open_database(database_url: str) -> None:
-    """Connect Tortoise to the instance database (global fallback: Hypercorn runs in other tasks)."""
+    """Connect Tortoise to the database (global fallback: Hypercorn serves in other tasks)."""
     _current.clear()
     _current.update(tortoise_config(database_url))
     try:
@@ -62,6 +63,9 @@ async def open_database(database_url: str) -> None:
 
 async def close_database() -> None:
     await Tortoise.close_connections()
+    # Tortoise caches each model's INSERT by connection name, not by dialect: a process that
+    # opens another database under the same name (the tests do) must not reuse the old SQL.
+    EXECUTOR_CACHE.clear()
 
 
 async def pending_migrations() -> list[str]:

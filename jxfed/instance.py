@@ -36,11 +36,13 @@ async def init_instance(
     if database_url:
         values["database_url"] = database_url
     settings = validate(directory, values, {})
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (a CLI command: no other task)
     async with open_instance(settings, migrate=True):
         await ensure_instance_actor(settings.host)
     # Written last, so a failed database set-up leaves no half-made instance behind.
-    config_path.write_text(render_config(settings.domain, insecure_http, database_url))
+    config_path.write_text(
+        render_config(settings.domain, insecure_http, database_url)
+    )
     return settings
 
 

@@ -31,4 +31,4 @@ async def serve(settings: Settings, bind: str) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     print(f"jxfed: serving {settings.base_url} on http://{bind}", flush=True)
-    await hypercorn_serve(app, config, shutdown_trigger=stop.wait)  # type: ignore[arg-type]
+    await hypercorn_serve(app, config, shutdown_trigger=stop.wait)

@@ -16,7 +16,9 @@ CONFIG_FILE = "instance.toml"
 SQLITE_FILE = "jxfed.sqlite3"
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg")
 
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
 
 
 def parse_domain(value: str) -> str:
@@ -44,9 +46,7 @@ def parse_database_url(value: str) -> str:
     """Check a database URL's scheme; return it in the form Tortoise expects."""
     scheme, sep, rest = value.partition("://")
     if not sep or scheme not in DATABASE_SCHEMES or not rest:
-        raise ConfigError(
-            f"database_url {value!r} is not a sqlite:// or postgresql:// URL"
-        )
+        raise ConfigError(f"database_url {value!r} is not a sqlite:// or postgresql:// URL")
     if scheme == "postgresql":
         return "postgres://" + rest
     return value
@@ -92,9 +92,7 @@ def default_database_url(directory: Path) -> str:
     return f"sqlite://{(directory / SQLITE_FILE).resolve()}"
 
 
-def validate(
-    directory: Path, values: Mapping[str, object], environ: Mapping[str, str]
-) -> Settings:
+def validate(directory: Path, values: Mapping[str, object], environ: Mapping[str, str]) -> Settings:
     """Build Settings from parsed TOML values and the environment; one clear error per bad value."""
     unknown = set(values) - {"domain", "insecure_http", "database_url", "bind"}
     if unknown:
@@ -107,9 +105,7 @@ def validate(
     if not isinstance(insecure, bool):
         raise ConfigError(f"{CONFIG_FILE}: 'insecure_http' must be true or false")
     if insecure and not is_loopback_host(domain.partition(":")[0]):
-        raise ConfigError(
-            f"insecure_http is allowed only for a loopback domain, not {domain!r}"
-        )
+        raise ConfigError(f"insecure_http is allowed only for a loopback domain, not {domain!r}")
     url_value = environ.get("JXFED_DATABASE_URL") or values.get("database_url")
     if url_value is None:
         database_url = default_database_url(directory)

@@ -23,4 +23,4 @@ async def remove_peer(host: str) -> str:
 
 
 async def list_peers() -> list[str]:
-    return list(await Peer.all().order_by("host").values_list("host", flat=True))
+    return [peer.host for peer in await Peer.all().order_by("host")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -66,7 +67,7 @@ class OutboxActivity(Model):
         "jxfed.LocalActor", related_name="activities", on_delete=fields.CASCADE
     )
     type = fields.CharField(max_length=32)
-    document = fields.JSONField()
+    document: Any = fields.JSONField()
     public = fields.BooleanField(default=False)
     published = fields.DatetimeField(auto_now_add=True)
 

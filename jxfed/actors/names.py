@@ -9,8 +9,23 @@ from jxfed.errors import BadRequest
 # Lower-case, as Mastodon matches usernames case-insensitively; '.' and '-' only inside.
 _NAME = re.compile(r"^[a-z0-9_](?:[a-z0-9_.-]{0,62}[a-z0-9_])?$")
 RESERVED = frozenset(
-    {"actor", "admin", "api", "inbox", "instance", "nodeinfo", "oauth", "outbox", "root",
-     "settings", "spaces", "static", "users", "well-known", "www"}
+    {
+        "actor",
+        "admin",
+        "api",
+        "inbox",
+        "instance",
+        "nodeinfo",
+        "oauth",
+        "outbox",
+        "root",
+        "settings",
+        "spaces",
+        "static",
+        "users",
+        "well-known",
+        "www",
+    }
 )
 
 

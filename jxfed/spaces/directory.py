@@ -59,9 +59,11 @@ class Usage:
 
 async def _active_since(days: int) -> int:
     since = datetime.now(UTC) - timedelta(days=days)
-    rows = await OutboxActivity.filter(
-        actor__kind=ActorKind.PERSON, published__gte=since
-    ).distinct().values_list("actor_id", flat=True)
+    rows = (
+        await OutboxActivity.filter(actor__kind=ActorKind.PERSON, published__gte=since)
+        .distinct()
+        .values_list("actor_id", flat=True)
+    )
     return len(set(rows))
 
 

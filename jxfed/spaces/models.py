@@ -7,6 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from jxfed.actors.models import LocalActor, Member
+
 
 class Access(StrEnum):
     OPEN = "open"
@@ -31,14 +33,14 @@ class Space(Model):
     """A collaborative space, served as a Group actor."""
 
     id = fields.IntField(primary_key=True)
-    actor = fields.OneToOneField(
+    actor: fields.OneToOneRelation[LocalActor] = fields.OneToOneField(
         "jxfed.LocalActor", related_name="space", on_delete=fields.CASCADE
     )
     access = fields.CharEnumField(Access, max_length=16)
     description = fields.TextField(default="")
     language = fields.CharField(max_length=16, default="en")
     default_role = fields.CharEnumField(Role, max_length=16, default=Role.CONTRIBUTOR)
-    parent = fields.ForeignKeyField(
+    parent: fields.ForeignKeyNullableRelation[Space] = fields.ForeignKeyField(
         "jxfed.Space", related_name="children", null=True, on_delete=fields.SET_NULL
     )
     archived = fields.BooleanField(default=False)
@@ -51,10 +53,10 @@ class Membership(Model):
     """A local member's role in a space (remote members come with federation)."""
 
     id = fields.IntField(primary_key=True)
-    space = fields.ForeignKeyField(
+    space: fields.ForeignKeyRelation[Space] = fields.ForeignKeyField(
         "jxfed.Space", related_name="memberships", on_delete=fields.CASCADE
     )
-    member = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "jxfed.Member", related_name="memberships", on_delete=fields.CASCADE
     )
     role = fields.CharEnumField(Role, max_length=16)

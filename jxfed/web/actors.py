@@ -58,12 +58,16 @@ async def the_instance_actor() -> Response | str:
 async def collection(kind: str, name: str, collection: str) -> Response:
     found = await public_actor(_KINDS[kind], name)
     cursor = parse_cursor(request.args)
-    document = await actor_collection(services().settings, found.actor, found.space, collection, cursor)
+    document = await actor_collection(
+        services().settings, found.actor, found.space, collection, cursor
+    )
     return activity_response(request, document)
 
 
 @blueprint.get("/actor/<any(outbox, followers, following):collection>")
 async def instance_collection(collection: str) -> Response:
     cursor = parse_cursor(request.args)
-    document = await actor_collection(services().settings, await instance_actor(), None, collection, cursor)
+    document = await actor_collection(
+        services().settings, await instance_actor(), None, collection, cursor
+    )
     return activity_response(request, document)

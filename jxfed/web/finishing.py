@@ -33,7 +33,7 @@ async def finish(response: Response) -> Response:
     if (
         len(body) >= MIN_GZIP_SIZE
         and content_type.startswith(_COMPRESSIBLE)
-        and "gzip" in request.accept_encodings
+        and request.accept_encodings.quality("gzip") > 0
         and "Content-Encoding" not in response.headers
     ):
         response.set_data(gzip.compress(body, compresslevel=6))

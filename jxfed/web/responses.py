@@ -21,8 +21,7 @@ def wanted_representation(request: Request) -> Literal["activity", "html"]:
     best = request.accept_mimetypes.best_match(_OFFERED)
     if best is None:
         raise NotAcceptable(
-            "this resource is served as application/activity+json, "
-            "application/ld+json or text/html"
+            "this resource is served as application/activity+json, application/ld+json or text/html"
         )
     return "html" if best == "text/html" else "activity"
 
@@ -36,7 +35,9 @@ def activity_response(request: Request, document: Any, status: int = 200) -> Res
     return response
 
 
-def json_response(document: Any, status: int = 200, content_type: str = "application/json") -> Response:
+def json_response(
+    document: Any, status: int = 200, content_type: str = "application/json"
+) -> Response:
     return Response(orjson.dumps(document), status=status, content_type=content_type)
 
 

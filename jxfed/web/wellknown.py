@@ -115,4 +115,3 @@ async def nodeinfo(version: str) -> Response:
     }
     schema = NODEINFO_21 if version == "2.1" else NODEINFO_20
     return json_response(document, content_type=f'application/json; profile="{schema}#"')
-
