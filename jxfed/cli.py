@@ -6,18 +6,14 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from jxfed.activitypub.peers import allow_peer, list_peers, remove_peer
-from jxfed.actors.accounts import add_member, list_members
-from jxfed.actors.models import Profile
 from jxfed.errors import ConfigError, JxfedError
 from jxfed.instance import init_instance, open_instance
-from jxfed.serve import serve
-from jxfed.settings import Settings, load_settings, parse_bind
-from jxfed.spaces.service import add_space, list_spaces, parse_access
+from jxfed import commands
+from jxfed.settings import load_settings
 
 
 class Parser(argparse.ArgumentParser):
@@ -42,7 +38,13 @@ def build_parser() -> Parser:
 
     serve_cmd = commands.add_parser("serve", help="serve the instance")
     serve_cmd.add_argument("--bind", help="HOST:PORT to listen on (default from instance.toml)")
+    serve_cmd.add_argument(
+        "--no-workers", action="store_true", help="leave the inbox and deliveries to 'worker'"
+    )
     commands.add_parser("migrate", help="apply database migrations")
+    commands.add_parser("worker", help="process the inbox and send deliveries, without serving")
+    fetch = commands.add_parser("fetch", help="GET a peer's document, signed by the instance actor")
+    fetch.add_argument("url")
 
     users = commands.add_parser("users", help="manage members").add_subparsers(
         dest="action", required=True, parser_class=Parser
@@ -52,6 +54,14 @@ def build_parser() -> Parser:
     users_add.add_argument("--admin", action="store_true", help="an instance administrator")
     users_add.add_argument("--password-stdin", action="store_true", help="read a password")
     users.add_parser("list", help="list members")
+    for action, text in (("follow", "follow"), ("unfollow", "stop following")):
+        sub = users.add_parser(action, help=f"NAME {text}s an actor of a peer (name@host or URL)")
+        sub.add_argument("name")
+        sub.add_argument("target")
+    post = users.add_parser("post", help="publish a public note to NAME's followers")
+    post.add_argument("name")
+    post.add_argument("text")
+    users.add_parser("timeline", help="the newest notes NAME follows").add_argument("name")
 
     spaces = commands.add_parser("spaces", help="manage spaces").add_subparsers(
         dest="action", required=True, parser_class=Parser
@@ -64,6 +74,11 @@ def build_parser() -> Parser:
     )
     spaces_add.add_argument("--owner", required=True, help="the member who manages it")
     spaces.add_parser("list", help="list spaces")
+    spaces.add_parser("requests", help="pending follow requests of a space").add_argument("slug")
+    for action in ("accept", "reject"):
+        sub = spaces.add_parser(action, help=f"{action} a pending follow request")
+        sub.add_argument("slug")
+        sub.add_argument("actor", help="the requesting actor's URI")
 
     peers = commands.add_parser("peers", help="manage the allowlist").add_subparsers(
         dest="action", required=True, parser_class=Parser
@@ -81,77 +96,20 @@ def instance_dir(args: argparse.Namespace) -> Path:
     return Path(directory)
 
 
-def read_password() -> str:
-    line = sys.stdin.readline()
-    if not line:
-        raise ConfigError("--password-stdin: nothing on standard input")
-    return line.rstrip("\r\n")
-
-
-async def run_init(args: argparse.Namespace) -> None:
-    directory = args.init_dir or instance_dir(args)
-    settings = await init_instance(directory, args.domain, args.database_url, args.insecure_http)
-    print(f"jxfed: instance {settings.base_url} created in {settings.directory}")
-
-
-async def run_serve(settings: Settings, args: argparse.Namespace) -> None:
-    bind = args.bind or settings.bind
-    parse_bind(bind)
-    await serve(settings, bind)
-
-
-async def run_users(settings: Settings, args: argparse.Namespace) -> None:
-    if args.action == "add":
-        password = read_password() if args.password_stdin else None
-        profile = Profile.ADMINISTRATOR if args.admin else Profile.MEMBER
-        member = await add_member(args.name, password=password, profile=profile)
-        print(f"jxfed: member {settings.url('/users/' + member.actor.name)}")
-        return
-    for member in await list_members():
-        uri = settings.url("/users/" + member.actor.name)
-        print(f"{member.actor.name}\t{member.profile.value}\t{uri}")
-
-
-async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
-    if args.action == "add":
-        space = await add_space(
-            args.slug, name=args.name, access=parse_access(args.access), owner=args.owner
-        )
-        print(f"jxfed: space {settings.url('/spaces/' + space.actor.name)}")
-        return
-    for space in await list_spaces():
-        print(f"{space.actor.name}\t{space.access.value}\t{space.actor.display_name}")
-
-
-async def run_peers(settings: Settings, args: argparse.Namespace) -> None:
-    if args.action == "allow":
-        print(f"jxfed: {await allow_peer(args.host)} is a peer")
-    elif args.action == "remove":
-        print(f"jxfed: {await remove_peer(args.host)} is no longer a peer")
-    else:
-        for host in await list_peers():
-            print(host)
-
-
-Command = Callable[[Settings, argparse.Namespace], Awaitable[None]]
-COMMANDS: dict[str, Command] = {
-    "serve": run_serve,
-    "users": run_users,
-    "spaces": run_spaces,
-    "peers": run_peers,
-}
-
-
 async def dispatch(args: argparse.Namespace) -> None:
     if args.command == "init":
-        await run_init(args)
+        directory = args.init_dir or instance_dir(args)
+        created = await init_instance(
+            directory, args.domain, args.database_url, args.insecure_http
+        )
+        print(f"jxfed: instance {created.base_url} created in {created.directory}")
         return
     settings = load_settings(instance_dir(args))
     async with open_instance(settings, migrate=args.command == "migrate") as applied:
         if args.command == "migrate":
             print(f"jxfed: applied {', '.join(applied)}" if applied else "jxfed: up to date")
             return
-        await COMMANDS[args.command](settings, args)
+        await commands.COMMANDS[args.command](settings, args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Running the web application under Hypercorn until SIGINT or SIGTERM."""
+"""Running the instance: the web application under Hypercorn, and the background workers."""
 
 from __future__ import annotations
 
@@ -13,22 +13,48 @@ from jxfed.actors.accounts import ensure_instance_actor
 from jxfed.services import Services
 from jxfed.settings import Settings
 from jxfed.web.app import create_app
+from jxfed.workers import register_handlers, run_workers
 
 log = logging.getLogger(__name__)
 
 
-async def serve(settings: Settings, bind: str) -> None:
+def stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def serve(settings: Settings, bind: str, *, with_workers: bool = True) -> None:
     """Serve the instance on `bind` (HOST:PORT); the database is open and migrated."""
     await ensure_instance_actor(settings.host)
-    app = create_app(Services(settings))
+    services = Services(settings)
+    register_handlers(services)
+    app = create_app(services)
     config = Config()
     config.bind = [bind]
     config.accesslog = None
     config.errorlog = "-"
     config.graceful_timeout = 5
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     print(f"jxfed: serving {settings.base_url} on http://{bind}", flush=True)
-    await hypercorn_serve(app, config, shutdown_trigger=stop.wait)
+    tasks = [hypercorn_serve(app, config, shutdown_trigger=stop.wait)]
+    if with_workers:
+        tasks.append(run_workers(services, stop))
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        await services.close()
+
+
+async def work(settings: Settings) -> None:
+    """Run only the workers (several may share one PostgreSQL database)."""
+    services = Services(settings)
+    register_handlers(services)
+    stop = stop_on_signals()
+    print(f"jxfed: worker for {settings.base_url}", flush=True)
+    try:
+        await run_workers(services, stop)
+    finally:
+        await services.close()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from jxfed.activitypub.models import Peer
 from jxfed.errors import NotFound
 from jxfed.settings import parse_domain
@@ -24,3 +27,36 @@ async def remove_peer(host: str) -> str:
 
 async def list_peers() -> list[str]:
     return [peer.host for peer in await Peer.all().order_by("host")]
+
+
+class PeerSet:
+    """The allowlist as a running process sees it, read again at most `max_age` seconds later.
+
+    `jxfed peers allow/remove` write the table; every server and worker process picks the
+    change up within a second, without a restart.
+    """
+
+    def __init__(self, own_domain: str, max_age: float = 1.0) -> None:
+        self.own_domain = own_domain
+        self._max_age = max_age
+        self._hosts: frozenset[str] = frozenset()
+        self._loaded_at = float("-inf")
+        self._lock = asyncio.Lock()
+
+    async def refresh(self) -> None:
+        if time.monotonic() - self._loaded_at < self._max_age:
+            return
+        async with self._lock:
+            if time.monotonic() - self._loaded_at < self._max_age:
+                return
+            self._hosts = frozenset(await Peer.all().values_list("host", flat=True))  # type: ignore[arg-type]
+            self._loaded_at = time.monotonic()
+
+    async def contains(self, host: str) -> bool:
+        """True when `host` (host[:port], lower-case) is a peer."""
+        await self.refresh()
+        return host in self._hosts
+
+    def known(self, host: str) -> bool:
+        """The answer as of the last refresh (for synchronous policy checks right after one)."""
+        return host in self._hosts

@@ -74,3 +74,65 @@ class OutboxActivity(Model):
     class Meta:
         table = "outbox_activity"
         indexes = (("actor_id", "public", "id"),)
+
+
+class FollowState(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+
+
+class RemoteActor(Model):
+    """A cached actor document of a peer instance (fetched signed, by the instance actor)."""
+
+    id = fields.IntField(primary_key=True)
+    uri = fields.CharField(max_length=500, unique=True)
+    kind = fields.CharField(max_length=32)
+    name = fields.CharField(max_length=200, default="")
+    preferred_username = fields.CharField(max_length=200, default="")
+    inbox = fields.CharField(max_length=1000)
+    shared_inbox = fields.CharField(max_length=1000, null=True)
+    document: Any = fields.JSONField()
+    fetched_at = fields.DatetimeField()
+
+    class Meta:
+        table = "remote_actor"
+
+    @property
+    def delivery_inbox(self) -> str:
+        """Where to deliver: the shared inbox when the peer has one."""
+        return self.shared_inbox or self.inbox
+
+
+class Follower(Model):
+    """An actor (of a peer, or local) who follows a local actor."""
+
+    id = fields.BigIntField(primary_key=True)
+    followed: fields.ForeignKeyRelation[LocalActor] = fields.ForeignKeyField(
+        "jxfed.LocalActor", related_name="followers", on_delete=fields.CASCADE
+    )
+    follower_uri = fields.CharField(max_length=500)
+    inbox = fields.CharField(max_length=1000)
+    follow_id = fields.CharField(max_length=500)
+    state = fields.CharEnumField(FollowState, max_length=16)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "follower"
+        unique_together = (("followed", "follower_uri"),)
+
+
+class Following(Model):
+    """A local member following an actor of a peer instance."""
+
+    id = fields.BigIntField(primary_key=True)
+    follower: fields.ForeignKeyRelation[LocalActor] = fields.ForeignKeyField(
+        "jxfed.LocalActor", related_name="following", on_delete=fields.CASCADE
+    )
+    target_uri = fields.CharField(max_length=500)
+    follow_id = fields.CharField(max_length=500, unique=True)
+    state = fields.CharEnumField(FollowState, max_length=16)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "following"
+        unique_together = (("follower", "target_uri"),)

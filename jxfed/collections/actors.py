@@ -2,18 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from tortoise.queryset import QuerySet
+
 from jxfed.actors.documents import actor_id
-from jxfed.actors.models import LocalActor, OutboxActivity
-from jxfed.collections.pages import Cursor, collection_page, collection_summary, empty_page
+from jxfed.actors.models import Follower, FollowState, Following, LocalActor, OutboxActivity
+from jxfed.collections.pages import Cursor, collection_page, collection_summary
 from jxfed.errors import NotFound
 from jxfed.settings import Settings
 from jxfed.spaces.models import Membership, Space
 
 ACTOR_COLLECTIONS = ("outbox", "followers", "following")
 SPACE_COLLECTIONS = (*ACTOR_COLLECTIONS, "members")
+Render = Callable[[Sequence[Any]], Awaitable[list[Any]]]
+
+
+def _items(
+    settings: Settings, actor: LocalActor, space: Space | None, name: str
+) -> tuple[QuerySet[Any], Render]:
+    """The rows of a collection and how each becomes an item."""
+    if name == "outbox":
+
+        async def documents(rows: Sequence[OutboxActivity]) -> list[Any]:
+            return [row.document for row in rows]
+
+        return OutboxActivity.filter(actor=actor, public=True), documents
+    if name == "followers":
+
+        async def follower_ids(rows: Sequence[Follower]) -> list[Any]:
+            return [row.follower_uri for row in rows]
+
+        return Follower.filter(followed=actor, state=FollowState.ACCEPTED), follower_ids
+    if name == "following":
+
+        async def target_ids(rows: Sequence[Following]) -> list[Any]:
+            return [row.target_uri for row in rows]
+
+        return Following.filter(follower=actor, state=FollowState.ACCEPTED), target_ids
+
+    async def member_ids(rows: Sequence[Membership]) -> list[Any]:
+        return [actor_id(settings, row.member.actor) for row in rows]
+
+    return Membership.filter(space=space).select_related("member__actor"), member_ids
 
 
 async def actor_collection(
@@ -28,25 +60,9 @@ async def actor_collection(
     if name not in allowed:
         raise NotFound(f"no collection {name!r} on this actor")
     collection_id = f"{actor_id(settings, actor)}/{name}"
-    if name == "outbox":
-        outbox = OutboxActivity.filter(actor=actor, public=True)
-
-        async def documents(rows: Sequence[OutboxActivity]) -> list[Any]:
-            return [row.document for row in rows]
-
-        if cursor is None:
-            return collection_summary(collection_id, await outbox.count())
-        return await collection_page(collection_id, outbox, cursor, documents)
-    if name == "members" and space is not None:
-        members = Membership.filter(space=space).select_related("member__actor")
-
-        async def member_ids(rows: Sequence[Membership]) -> list[Any]:
-            return [actor_id(settings, row.member.actor) for row in rows]
-
-        if cursor is None:
-            return collection_summary(collection_id, await members.count())
-        return await collection_page(collection_id, members, cursor, member_ids)
-    # followers and following are filled by the federation layer; nobody follows yet
+    query, render = _items(settings, actor, space, name)
     if cursor is None:
-        return collection_summary(collection_id, 0)
-    return empty_page(collection_id)
+        return collection_summary(collection_id, await query.count())
+    return await collection_page(collection_id, query, cursor, render)
+
+

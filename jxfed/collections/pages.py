@@ -89,17 +89,6 @@ async def collection_page(
     return page
 
 
-def empty_page(collection_id: str) -> dict[str, Any]:
-    """The only page of a collection that has no items."""
-    return {
-        "@context": AS_CONTEXT,
-        "id": f"{collection_id}?page=true",
-        "type": "OrderedCollectionPage",
-        "partOf": collection_id,
-        "orderedItems": [],
-    }
-
-
 def _page_id(collection_id: str, cursor: Cursor) -> str:
     if cursor.max_id is not None:
         return f"{collection_id}?max_id={cursor.max_id}"

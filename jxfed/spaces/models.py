@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -65,3 +66,26 @@ class Membership(Model):
     class Meta:
         table = "membership"
         unique_together = (("space", "member"),)
+
+
+class Post(Model):
+    """A news post or note, written here or received from a peer, its HTML sanitised."""
+
+    id = fields.BigIntField(primary_key=True)
+    uri = fields.CharField(max_length=500, unique=True)
+    author_uri = fields.CharField(max_length=500)
+    type = fields.CharField(max_length=32, default="Note")
+    title = fields.CharField(max_length=500, default="")
+    content = fields.TextField()
+    in_reply_to = fields.CharField(max_length=500, null=True)
+    space: fields.ForeignKeyNullableRelation[Space] = fields.ForeignKeyField(
+        "jxfed.Space", related_name="posts", null=True, on_delete=fields.CASCADE
+    )
+    public = fields.BooleanField(default=False)
+    local = fields.BooleanField(default=False)
+    published = fields.DatetimeField()
+    document: Any = fields.JSONField()
+
+    class Meta:
+        table = "post"
+        indexes = (("author_uri", "id"),)

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from quart import Blueprint, Response, current_app, render_template, request
+from quart import Blueprint, Response, render_template, request
 
 from jxfed.actors.accounts import instance_actor
 from jxfed.actors.documents import actor_document, actor_id
 from jxfed.actors.models import ActorKind
 from jxfed.collections.actors import actor_collection
 from jxfed.collections.pages import parse_cursor
-from jxfed.services import Services
+from jxfed.web.context import services
 from jxfed.spaces.directory import PublicActor, public_actor
 from jxfed.spaces.models import Access
 from jxfed.web.responses import activity_response, wanted_representation
+from jxfed.web.signed import signed_by_peer
 
 blueprint = Blueprint("actors", __name__)
 _KINDS = {"users": ActorKind.PERSON, "spaces": ActorKind.GROUP}
-
-
-def services() -> Services:
-    return current_app.extensions["jxfed"]  # type: ignore[no-any-return]
 
 
 async def _render_actor(found: PublicActor) -> Response | str:
@@ -40,6 +37,9 @@ async def _render_actor(found: PublicActor) -> Response | str:
         response = Response(html, content_type="text/html; charset=utf-8")
         response.vary.add("Accept")
         return response
+    if found.actor.kind != ActorKind.APPLICATION:
+        # Peers fetch the instance actor unsigned to verify its signed fetches: that one only.
+        await signed_by_peer(request)
     document = actor_document(settings, found.actor, locked=locked, listed=listed)
     return activity_response(request, document)
 
@@ -57,6 +57,7 @@ async def the_instance_actor() -> Response | str:
 @blueprint.get("/<any(users, spaces):kind>/<name>/<collection>")
 async def collection(kind: str, name: str, collection: str) -> Response:
     found = await public_actor(_KINDS[kind], name)
+    await signed_by_peer(request)
     cursor = parse_cursor(request.args)
     document = await actor_collection(
         services().settings, found.actor, found.space, collection, cursor
@@ -66,6 +67,7 @@ async def collection(kind: str, name: str, collection: str) -> Response:
 
 @blueprint.get("/actor/<any(outbox, followers, following):collection>")
 async def instance_collection(collection: str) -> Response:
+    await signed_by_peer(request)
     cursor = parse_cursor(request.args)
     document = await actor_collection(
         services().settings, await instance_actor(), None, collection, cursor

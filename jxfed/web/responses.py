@@ -32,6 +32,7 @@ def activity_response(request: Request, document: Any, status: int = 200) -> Res
     content_type = LD_JSON_AS if asked_ld == "application/ld+json" else ACTIVITY_JSON
     response = Response(orjson.dumps(document), status=status, content_type=content_type)
     response.vary.add("Accept")
+    response.vary.add("Signature")
     return response
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from quart import Blueprint, Response, current_app, request
+from quart import Blueprint, Response, request
 
 import jxfed
 from jxfed.actors.documents import actor_id
 from jxfed.actors.paths import INSTANCE_ACTOR_PATH, PREFIX
 from jxfed.errors import BadRequest, NotFound
-from jxfed.services import Services
+from jxfed.web.context import services
 from jxfed.spaces.directory import PublicActor, public_actor, public_actor_by_name, usage
 from jxfed.web.responses import ACTIVITY_JSON, json_response
 
@@ -18,10 +18,6 @@ blueprint = Blueprint("wellknown", __name__)
 JRD = "application/jrd+json"
 NODEINFO_21 = "http://nodeinfo.diaspora.software/ns/schema/2.1"
 NODEINFO_20 = "http://nodeinfo.diaspora.software/ns/schema/2.0"
-
-
-def services() -> Services:
-    return current_app.extensions["jxfed"]  # type: ignore[no-any-return]
 
 
 async def resolve_resource(resource: str, domain: str) -> PublicActor:

@@ -1,0 +1,149 @@
+"""Signed HTTP to peers, and only to peers: one pooled aiohttp session for the process.
+
+Every request is signed at send time (fresh Date). A peer that answers 401 is tried once with
+the other signature scheme, and the scheme that worked is remembered for that host.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import orjson
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+from jxfed.activitypub.policy import host_of
+from jxfed.activitypub.signatures import HttpRequest, sign_cavage_request, sign_rfc9421_request
+from jxfed.errors import JxfedError
+
+log = logging.getLogger(__name__)
+ACCEPT_AP = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+MAX_FETCH_BYTES = 1024 * 1024
+USER_AGENT = "jxfed/0.1 (+ActivityPub)"
+
+
+class NotAPeer(JxfedError):
+    """An outbound request to a host that is not on the allowlist was refused."""
+
+    status = 403
+
+
+class FetchError(JxfedError):
+    status = 502
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """Who signs a request: the key id and its private key."""
+
+    key_id: str
+    private_key: RSAPrivateKey
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    body: bytes
+    retry_after: str | None = None
+
+
+SchemeMemory = Callable[[str], Awaitable[str]]
+SchemeRecorder = Callable[[str, str], Awaitable[None]]
+
+
+def sign(method: str, url: str, body: bytes, signer: Signer, scheme: str) -> dict[str, str]:
+    """The headers that sign this request with the given scheme."""
+    request = HttpRequest(method, url, {}, body)
+    if scheme == "rfc9421":
+        return sign_rfc9421_request(request, key_id=signer.key_id, private_key=signer.private_key)
+    return sign_cavage_request(request, key_id=signer.key_id, private_key=signer.private_key)
+
+
+class Transport:
+    """Outbound HTTP to peers. `is_peer` decides; nothing else is ever contacted."""
+
+    def __init__(
+        self,
+        is_peer: Callable[[str], Awaitable[bool]],
+        scheme_of: SchemeMemory,
+        remember_scheme: SchemeRecorder,
+        timeout: float = 10.0,
+    ) -> None:
+        self._is_peer = is_peer
+        self._scheme_of = scheme_of
+        self._remember_scheme = remember_scheme
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+        self._schemes: dict[str, str] = {}
+
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=256, limit_per_host=8, ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(
+                connector=connector, timeout=self._timeout, headers={"User-Agent": USER_AGENT}
+            )
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def _check_peer(self, url: str) -> str:
+        host = host_of(url)
+        if not await self._is_peer(host):
+            raise NotAPeer(f"{host} is not a peer: no request is sent to it")
+        return host
+
+    async def _send(
+        self, method: str, url: str, body: bytes, signer: Signer, scheme: str, extra: dict[str, str]
+    ) -> Answer:
+        headers = {**extra, **sign(method, url, body, signer, scheme)}
+        async with self.session().request(
+            method, url, data=body or None, headers=headers, allow_redirects=False
+        ) as response:
+            payload = await response.content.read(MAX_FETCH_BYTES + 1)
+            return Answer(response.status, payload, response.headers.get("Retry-After"))
+
+    async def request(
+        self, method: str, url: str, signer: Signer, body: bytes = b"", extra: dict[str, str] | None = None
+    ) -> Answer:
+        """Send a signed request to a peer; on 401, try the other scheme once and remember it."""
+        host = await self._check_peer(url)
+        scheme = self._schemes.get(host)
+        if scheme is None:
+            scheme = self._schemes[host] = await self._scheme_of(host)
+        answer = await self._send(method, url, body, signer, scheme, extra or {})
+        if answer.status == 401:
+            other = "rfc9421" if scheme == "cavage" else "cavage"
+            retry = await self._send(method, url, body, signer, other, extra or {})
+            if retry.status != 401:
+                self._schemes[host] = other
+                await self._remember_scheme(host, other)
+            return retry
+        return answer
+
+    async def fetch_json(self, url: str, signer: Signer) -> dict[str, Any]:
+        """GET an ActivityPub document from a peer, signed; FetchError when it is not one."""
+        try:
+            answer = await self.request("GET", url, signer, extra={"Accept": ACCEPT_AP})
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise FetchError(f"fetching {url} failed: {exc.__class__.__name__}") from None
+        if answer.status != 200:
+            raise FetchError(f"fetching {url} answered {answer.status}")
+        if len(answer.body) > MAX_FETCH_BYTES:
+            raise FetchError(f"{url} is larger than {MAX_FETCH_BYTES} bytes")
+        try:
+            document = orjson.loads(answer.body)
+        except orjson.JSONDecodeError:
+            raise FetchError(f"{url} did not answer JSON") from None
+        if not isinstance(document, dict):
+            raise FetchError(f"{url} did not answer a JSON object")
+        return document
+
+    async def post_activity(self, inbox: str, body: bytes, signer: Signer) -> Answer:
+        return await self.request(
+            "POST", inbox, signer, body, {"Content-Type": "application/activity+json"}
+        )

@@ -1,0 +1,44 @@
+"""Building outgoing activities (the one place their shapes are made)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
+
+
+def new_activity_id(base_url: str) -> str:
+    return f"{base_url}/activities/{uuid.uuid4()}"
+
+
+def follow(base_url: str, actor: str, target: str) -> dict[str, Any]:
+    return {
+        "@context": AS_CONTEXT,
+        "id": new_activity_id(base_url),
+        "type": "Follow",
+        "actor": actor,
+        "object": target,
+    }
+
+
+def respond(base_url: str, kind: str, actor: str, to: Mapping[str, Any]) -> dict[str, Any]:
+    """An Accept or Reject of `to` (the original activity, embedded), sent by `actor`."""
+    return {
+        "@context": AS_CONTEXT,
+        "id": new_activity_id(base_url),
+        "type": kind,
+        "actor": actor,
+        "object": dict(to),
+    }
+
+
+def undo(base_url: str, actor: str, what: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "@context": AS_CONTEXT,
+        "id": new_activity_id(base_url),
+        "type": "Undo",
+        "actor": actor,
+        "object": dict(what),
+    }

@@ -1,0 +1,130 @@
+"""What each `jxfed` sub-command does, once the instance's database is open."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import orjson
+
+from jxfed.activitypub.peers import allow_peer, list_peers, remove_peer
+from jxfed.actors.accounts import add_member, list_members, member_by_name
+from jxfed.actors.models import Follower, FollowState, Profile
+from jxfed.errors import ConfigError, NotFound
+from jxfed.serve import serve, work
+from jxfed.services import Services
+from jxfed.settings import Settings, parse_bind
+from jxfed.spaces import follows
+from jxfed.spaces.models import Space
+from jxfed.spaces.posts import home_timeline, publish_note
+from jxfed.spaces.service import add_space, list_spaces, parse_access
+
+
+def read_password() -> str:
+    line = sys.stdin.readline()
+    if not line:
+        raise ConfigError("--password-stdin: nothing on standard input")
+    return line.rstrip("\r\n")
+
+
+@asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[Services]:
+    """Services for a one-off command that talks to peers."""
+    services = Services(settings)
+    try:
+        yield services
+    finally:
+        await services.close()
+
+
+async def run_serve(settings: Settings, args: argparse.Namespace) -> None:
+    bind = args.bind or settings.bind
+    parse_bind(bind)
+    await serve(settings, bind, with_workers=not args.no_workers)
+
+
+async def run_worker(settings: Settings, args: argparse.Namespace) -> None:
+    await work(settings)
+
+
+async def run_fetch(settings: Settings, args: argparse.Namespace) -> None:
+    async with running(settings) as services:
+        document = await services.transport.fetch_json(args.url, await services.instance_signer())
+    print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
+
+
+async def run_users(settings: Settings, args: argparse.Namespace) -> None:
+    if args.action == "add":
+        password = read_password() if args.password_stdin else None
+        profile = Profile.ADMINISTRATOR if args.admin else Profile.MEMBER
+        member = await add_member(args.name, password=password, profile=profile)
+        print(f"jxfed: member {settings.url('/users/' + member.actor.name)}")
+        return
+    if args.action == "list":
+        for member in await list_members():
+            uri = settings.url("/users/" + member.actor.name)
+            print(f"{member.actor.name}\t{member.profile.value}\t{uri}")
+        return
+    actor = (await member_by_name(args.name)).actor
+    async with running(settings) as services:
+        if args.action == "follow":
+            following = await follows.follow(services, actor, args.target)
+            print(f"jxfed: {actor.name} follows {following.target_uri} ({following.state.value})")
+        elif args.action == "unfollow":
+            await follows.unfollow(services, actor, args.target)
+            print(f"jxfed: {actor.name} no longer follows {args.target}")
+        elif args.action == "post":
+            post = await publish_note(services, actor, args.text)
+            print(f"jxfed: published {post.uri}")
+        else:
+            for post in await home_timeline(actor):
+                print(f"{post.published:%Y-%m-%d %H:%M}\t{post.author_uri}\t{post.content}")
+
+
+async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
+    if args.action == "add":
+        space = await add_space(
+            args.slug, name=args.name, access=parse_access(args.access), owner=args.owner
+        )
+        print(f"jxfed: space {settings.url('/spaces/' + space.actor.name)}")
+        return
+    if args.action == "list":
+        for space in await list_spaces():
+            print(f"{space.actor.name}\t{space.access.value}\t{space.actor.display_name}")
+        return
+    space = await Space.get_or_none(actor__name=args.slug).select_related("actor")
+    if space is None:
+        raise NotFound(f"no space named {args.slug!r}")
+    if args.action == "requests":
+        pending = Follower.filter(followed=space.actor, state=FollowState.PENDING)
+        for request in await pending.order_by("id"):
+            print(request.follower_uri)
+        return
+    async with running(settings) as services:
+        await follows.answer_follow_request(
+            services, space, args.actor, accept=args.action == "accept"
+        )
+    print(f"jxfed: {args.action}ed {args.actor} in {args.slug}")
+
+
+async def run_peers(settings: Settings, args: argparse.Namespace) -> None:
+    if args.action == "allow":
+        print(f"jxfed: {await allow_peer(args.host)} is a peer")
+    elif args.action == "remove":
+        print(f"jxfed: {await remove_peer(args.host)} is no longer a peer")
+    else:
+        for host in await list_peers():
+            print(host)
+
+
+Command = Callable[[Settings, argparse.Namespace], Awaitable[None]]
+COMMANDS: dict[str, Command] = {
+    "serve": run_serve,
+    "worker": run_worker,
+    "fetch": run_fetch,
+    "users": run_users,
+    "spaces": run_spaces,
+    "peers": run_peers,
+}

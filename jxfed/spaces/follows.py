@@ -1,0 +1,169 @@
+"""Following across instances: Follow, Accept, Reject, Undo, both ways.
+
+Members and open spaces accept a follow at once; an on_request space keeps it pending until a
+space manager accepts it; a confidential space and the instance actor refuse it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from tortoise.transactions import in_transaction
+
+from jxfed.activitypub.delivery import enqueue
+from jxfed.activitypub.dispatch import Activity, Apply
+from jxfed.actors import activities
+from jxfed.actors.models import ActorKind, Follower, FollowState, Following, LocalActor
+from jxfed.actors.paths import local_actor_by_uri
+from jxfed.actors.remote import remote_actor, resolve_account
+from jxfed.errors import BadRequest, NotFound
+from jxfed.spaces.models import Access, Space
+
+if TYPE_CHECKING:
+    from jxfed.services import Services
+
+
+async def follow_decision(actor: LocalActor) -> FollowState | None:
+    """ACCEPTED at once, PENDING for approval, or None: refused."""
+    if actor.kind == ActorKind.PERSON:
+        return FollowState.ACCEPTED
+    if actor.kind == ActorKind.GROUP:
+        space = await Space.get(actor=actor)
+        if space.access == Access.OPEN:
+            return FollowState.ACCEPTED
+        if space.access == Access.ON_REQUEST:
+            return FollowState.PENDING
+    return None
+
+
+async def _send(services: Services, activity: Mapping[str, Any], sender: LocalActor, inbox: str) -> None:
+    await services.peers.refresh()
+    await enqueue(activity, sender.id, [inbox], services.peers.known)
+    services.work_arrived.set()
+
+
+class FollowHandlers:
+    """Inbound Follow, Undo(Follow), Accept(Follow), Reject(Follow)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.base = services.settings.base_url
+
+    async def on_follow(self, activity: Activity) -> Apply | None:
+        target = activity.get("object")
+        if not isinstance(target, str):
+            return None
+        followed = await local_actor_by_uri(self.base, target)
+        if followed is None:
+            return None
+        follower = await remote_actor(self.services, activity["actor"])
+        decision = await follow_decision(followed)
+        followed_uri = self.services.actor_uri(followed)
+
+        async def apply() -> None:
+            if decision is None:
+                reply = activities.respond(self.base, "Reject", followed_uri, activity)
+                await _send(self.services, reply, followed, follower.delivery_inbox)
+                return
+            await Follower.filter(followed=followed, follower_uri=follower.uri).delete()
+            await Follower.create(
+                followed=followed, follower_uri=follower.uri, inbox=follower.delivery_inbox,
+                follow_id=activity["id"], state=decision,
+            )
+            if decision == FollowState.ACCEPTED:
+                reply = activities.respond(self.base, "Accept", followed_uri, activity)
+                await _send(self.services, reply, followed, follower.delivery_inbox)
+
+        return apply
+
+    async def on_undo_follow(self, activity: Activity) -> Apply | None:
+        follow = activity["object"]
+        if follow.get("actor") != activity["actor"] or not isinstance(follow.get("object"), str):
+            return None
+        followed = await local_actor_by_uri(self.base, follow["object"])
+        if followed is None:
+            return None
+
+        async def apply() -> None:
+            await Follower.filter(followed=followed, follower_uri=activity["actor"]).delete()
+
+        return apply
+
+    async def on_response(self, activity: Activity) -> Apply | None:
+        """Accept or Reject of one of our members' follows (object: the Follow or its id)."""
+        answered = activity.get("object")
+        follow_id = answered.get("id") if isinstance(answered, Mapping) else answered
+        if not isinstance(follow_id, str):
+            return None
+        accepted = activity["type"] == "Accept"
+
+        async def apply() -> None:
+            following = Following.filter(follow_id=follow_id, target_uri=activity["actor"])
+            if accepted:
+                await following.update(state=FollowState.ACCEPTED)
+            else:
+                await following.delete()
+
+        return apply
+
+
+async def follow(services: Services, member: LocalActor, handle: str) -> Following:
+    """A local member follows an actor of a peer (`name@host` or URL): sends Follow."""
+    uri = await resolve_account(services, handle)
+    if await local_actor_by_uri(services.settings.base_url, uri) is not None:
+        raise BadRequest("following local actors is not supported yet")
+    target = await remote_actor(services, uri)
+    existing = await Following.get_or_none(follower=member, target_uri=uri)
+    if existing is not None:
+        return existing
+    activity = activities.follow(services.settings.base_url, services.actor_uri(member), uri)
+    async with in_transaction():
+        following = await Following.create(
+            follower=member, target_uri=uri, follow_id=activity["id"], state=FollowState.PENDING
+        )
+        await _send(services, activity, member, target.delivery_inbox)
+    return following
+
+
+async def unfollow(services: Services, member: LocalActor, handle: str) -> None:
+    uri = await resolve_account(services, handle)
+    following = await Following.get_or_none(follower=member, target_uri=uri)
+    if following is None:
+        raise NotFound(f"{member.name} does not follow {handle}")
+    target = await remote_actor(services, uri)
+    original = activities.follow(services.settings.base_url, services.actor_uri(member), uri)
+    original["id"] = following.follow_id
+    activity = activities.undo(services.settings.base_url, services.actor_uri(member), original)
+    async with in_transaction():
+        await following.delete()
+        await _send(services, activity, member, target.delivery_inbox)
+
+
+async def answer_follow_request(services: Services, space: Space, follower_uri: str, accept: bool) -> None:
+    """A space manager accepts or rejects a pending follow of an on_request space."""
+    actor = await space.actor
+    pending = await Follower.get_or_none(followed=actor, follower_uri=follower_uri, state=FollowState.PENDING)
+    if pending is None:
+        raise NotFound(f"no pending follow request from {follower_uri}")
+    request = {
+        "@context": activities.AS_CONTEXT, "id": pending.follow_id, "type": "Follow",
+        "actor": follower_uri, "object": services.actor_uri(actor),
+    }
+    reply = activities.respond(services.settings.base_url, "Accept" if accept else "Reject", services.actor_uri(actor), request)
+    async with in_transaction():
+        if accept:
+            await Follower.filter(id=pending.id).update(state=FollowState.ACCEPTED)
+        else:
+            await Follower.filter(id=pending.id).delete()
+        await _send(services, reply, actor, pending.inbox)
+
+
+def register(services: Services) -> None:
+    handlers = FollowHandlers(services)
+    dispatcher = services.dispatcher
+    dispatcher.register("Follow", None, handlers.on_follow)
+    dispatcher.register("Undo", "Follow", handlers.on_undo_follow)
+    for kind in ("Accept", "Reject"):
+        dispatcher.register(kind, "Follow", handlers.on_response)
+        dispatcher.register(kind, None, handlers.on_response)

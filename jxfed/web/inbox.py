@@ -1,0 +1,38 @@
+"""Inboxes (shared and per actor): verified, stored durably, answered 202."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response, request
+
+from jxfed.activitypub.inbox import receive
+from jxfed.actors.models import ActorKind, LocalActor
+from jxfed.errors import NotFound
+from jxfed.web.responses import json_response
+from jxfed.web.context import services
+from jxfed.web.signed import as_http_request
+
+blueprint = Blueprint("inbox", __name__)
+_KINDS = {"users": ActorKind.PERSON, "spaces": ActorKind.GROUP}
+
+
+async def _accept() -> Response:
+    body = await request.get_data(cache=False)
+    assert isinstance(body, bytes)
+    current = services()
+    stored = await receive(current.gate, as_http_request(request, body), current.settings.domain)
+    if stored:
+        current.work_arrived.set()
+    return json_response({"status": "accepted" if stored else "already received"}, 202)
+
+
+@blueprint.post("/inbox")
+@blueprint.post("/actor/inbox")
+async def shared_inbox() -> Response:
+    return await _accept()
+
+
+@blueprint.post("/<any(users, spaces):kind>/<name>/inbox")
+async def actor_inbox(kind: str, name: str) -> Response:
+    if not await LocalActor.filter(kind=_KINDS[kind], name=name).exists():
+        raise NotFound(f"no inbox here for {name!r}")
+    return await _accept()
