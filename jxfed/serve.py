@@ -10,10 +10,9 @@ from hypercorn.asyncio import serve as hypercorn_serve
 from hypercorn.config import Config
 
 from jxfed.actors.accounts import ensure_instance_actor
-from jxfed.services import Services
 from jxfed.settings import Settings
 from jxfed.web.app import create_app
-from jxfed.workers import register_handlers, run_workers
+from jxfed.workers import run_workers, start_services
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +28,7 @@ def stop_on_signals() -> asyncio.Event:
 async def serve(settings: Settings, bind: str, *, with_workers: bool = True) -> None:
     """Serve the instance on `bind` (HOST:PORT); the database is open and migrated."""
     await ensure_instance_actor(settings.host)
-    services = Services(settings)
-    register_handlers(services)
+    services = start_services(settings)
     app = create_app(services)
     config = Config()
     config.bind = [bind]
@@ -50,8 +48,7 @@ async def serve(settings: Settings, bind: str, *, with_workers: bool = True) -> 
 
 async def work(settings: Settings) -> None:
     """Run only the workers (several may share one PostgreSQL database)."""
-    services = Services(settings)
-    register_handlers(services)
+    services = start_services(settings)
     stop = stop_on_signals()
     print(f"jxfed: worker for {settings.base_url}", flush=True)
     try:

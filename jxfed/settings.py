@@ -69,6 +69,7 @@ class Settings:
     insecure_http: bool
     database_url: str
     bind: str = "127.0.0.1:8000"
+    retry_seconds: float = 30.0
 
     @property
     def scheme(self) -> str:
@@ -94,7 +95,7 @@ def default_database_url(directory: Path) -> str:
 
 def validate(directory: Path, values: Mapping[str, object], environ: Mapping[str, str]) -> Settings:
     """Build Settings from parsed TOML values and the environment; one clear error per bad value."""
-    unknown = set(values) - {"domain", "insecure_http", "database_url", "bind"}
+    unknown = set(values) - {"domain", "insecure_http", "database_url", "bind", "retry_seconds"}
     if unknown:
         raise ConfigError(f"{CONFIG_FILE}: unknown setting {sorted(unknown)[0]!r}")
     domain_value = values.get("domain")
@@ -117,7 +118,10 @@ def validate(directory: Path, values: Mapping[str, object], environ: Mapping[str
     if not isinstance(bind, str):
         raise ConfigError(f"{CONFIG_FILE}: 'bind' must be a string HOST:PORT")
     parse_bind(bind)
-    return Settings(directory.resolve(), domain, insecure, database_url, bind)
+    retry = values.get("retry_seconds", 30.0)
+    if isinstance(retry, bool) or not isinstance(retry, int | float) or not 0 < retry <= 86400:
+        raise ConfigError(f"{CONFIG_FILE}: 'retry_seconds' must be a number of seconds in (0, 86400]")
+    return Settings(directory.resolve(), domain, insecure, database_url, bind, float(retry))
 
 
 def load_settings(directory: Path, environ: Mapping[str, str] | None = None) -> Settings:

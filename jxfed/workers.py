@@ -10,16 +10,19 @@ from collections.abc import Awaitable, Callable
 from jxfed.activitypub.delivery import DeliveryWorker
 from jxfed.activitypub.inbox import process_due
 from jxfed.services import Services
+from jxfed.settings import Settings
 from jxfed.spaces import follows, posts
 
 log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 0.5
 
 
-def register_handlers(services: Services) -> None:
-    """Fill the inbox dispatch table with the handlers of the upper layers."""
+def start_services(settings: Settings) -> Services:
+    """The Services of a running instance, its inbox dispatch table filled by the upper layers."""
+    services = Services(settings)
     follows.register(services)
     posts.register(services)
+    return services
 
 
 async def _loop(
@@ -41,10 +44,10 @@ async def _loop(
 
 async def run_workers(services: Services, stop: asyncio.Event) -> None:
     """Process the inbox and send deliveries until `stop` is set."""
-    sender = DeliveryWorker(services.transport, services.signer_by_id)
+    sender = DeliveryWorker(services.transport, services.signer_by_id, services.settings.retry_seconds)
 
     async def inbox_round() -> int:
-        return await process_due(services.dispatcher)
+        return await process_due(services.dispatcher, services.settings.retry_seconds)
 
     await asyncio.gather(
         _loop("inbox", inbox_round, services, stop),

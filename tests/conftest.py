@@ -15,9 +15,9 @@ from quart.typing import TestClientProtocol
 
 from jxfed import db
 from jxfed.actors.accounts import ensure_instance_actor
-from jxfed.services import Services
 from jxfed.settings import Settings, validate
 from jxfed.web.app import create_app
+from jxfed.workers import start_services
 from tests.servers import InstanceFactory
 
 POSTGRES_URL = os.environ.get("JXFED_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
@@ -79,7 +79,7 @@ async def instance(settings: Settings) -> AsyncIterator[Settings]:
 
 @pytest.fixture
 def app(instance: Settings) -> Quart:
-    return create_app(Services(instance))
+    return create_app(start_services(instance))
 
 
 @pytest.fixture

@@ -107,7 +107,11 @@ class InstanceFactory:
         self.made: list[Instance] = []
 
     def create(self, name: str, *, database_url: str | None = None) -> Instance:
-        """`jxfed init` a new instance on a free loopback port (not started)."""
+        """`jxfed init` a new instance on a free loopback port (not started).
+
+        `database_url` "" means SQLite in its folder; None means the test's database for the
+        first instance made and SQLite for the others.
+        """
         domain = f"127.0.0.1:{free_port()}"
         directory = self.root / name
         args = ["init", "--dir", str(directory), "--domain", domain, "--insecure-http"]

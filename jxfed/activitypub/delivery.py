@@ -59,8 +59,9 @@ SignerFor = Callable[[int], Awaitable[Signer]]
 class DeliveryWorker:
     """Sends due deliveries, many at once, and records what each peer answered."""
 
-    def __init__(self, transport: Transport, signer_for: SignerFor) -> None:
+    def __init__(self, transport: Transport, signer_for: SignerFor, retry_seconds: float = 30.0) -> None:
         self._transport = transport
+        self._retry_seconds = retry_seconds
         self._signer_for = signer_for
         self._limit = asyncio.Semaphore(CONCURRENCY)
 
@@ -107,7 +108,7 @@ class DeliveryWorker:
         if ok_hosts:
             await HostState.filter(host__in=list(ok_hosts)).update(failures=0, paused_until=None)
         for host in failed_hosts - ok_hosts:
-            await _count_failure(host)
+            await _count_failure(host, self._retry_seconds)
 
     async def _retry_or_fail(self, row: Delivery, answer: Answer | Exception) -> None:
         attempts = row.attempts + 1
@@ -123,7 +124,7 @@ class DeliveryWorker:
         await Delivery.filter(id=row.id).update(
             state=QueueState.FAILED if gives_up else QueueState.PENDING,
             attempts=attempts,
-            next_try_at=backoff(attempts, retry_after),
+            next_try_at=backoff(attempts, retry_after, self._retry_seconds),
             claimed_until=None,
             claim_token=None,
             last_status=status,
@@ -137,13 +138,13 @@ async def _paused_hosts(hosts: set[str]) -> dict[str, Any]:
     return {row.host: row.paused_until for row in rows}
 
 
-async def _count_failure(host: str) -> None:
-    """One more failure in a row; from the fifth, pause the host (1 min, doubling, max 1 h)."""
+async def _count_failure(host: str, base: float) -> None:
+    """One more failure in a row; from the fifth, pause the host (2 x base, doubling, max 1 h)."""
     state, _ = await HostState.get_or_create(host=host)
     failures = state.failures + 1
     paused_until = None
     if failures >= PAUSE_AFTER_FAILURES:
-        pause = min(60 * 2 ** (failures - PAUSE_AFTER_FAILURES), 3600)
+        pause = min(2 * base * 2 ** (failures - PAUSE_AFTER_FAILURES), 3600)
         paused_until = utcnow() + timedelta(seconds=pause)
     await HostState.filter(id=state.id).update(failures=failures, paused_until=paused_until)
 

@@ -17,7 +17,7 @@ import orjson
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from jxfed.activitypub.dispatch import Dispatcher
+from jxfed.activitypub.dispatch import Dispatcher, object_type
 from jxfed.activitypub.keyfetch import FetchedKey, KeyCache, KeyFetchError, key_owner_matches
 from jxfed.activitypub.models import InboxItem, QueueState
 from jxfed.activitypub.peers import PeerSet
@@ -92,10 +92,15 @@ def parse_activity(body: bytes) -> dict[str, Any]:
     return document
 
 
-async def receive(gate: Gate, request: HttpRequest, own_host: str) -> bool:
+async def receive(
+    gate: Gate, dispatcher: Dispatcher, request: HttpRequest, own_host: str
+) -> bool:
     """Verify and store an inbound activity; False when its id was already received."""
     key = await gate.signer_of(request)
     activity = parse_activity(request.body)
+    if dispatcher.handler_for(activity) is None:
+        kind, inner = activity["type"], object_type(activity)
+        raise BadRequest(f"activity {kind}{f'({inner})' if inner else ''} is not supported here")
     if not key_owner_matches(key, activity["actor"]):
         raise SignatureError(f"key {key.key_id} does not belong to actor {activity['actor']}")
     try:
@@ -114,15 +119,15 @@ async def receive(gate: Gate, request: HttpRequest, own_host: str) -> bool:
     return True
 
 
-async def process_due(dispatcher: Dispatcher) -> int:
+async def process_due(dispatcher: Dispatcher, retry_seconds: float = 30.0) -> int:
     """One round of an inbox worker: apply each due activity once; return how many."""
     batch = await claim(InboxItem, BATCH, LEASE)
     for item in batch:
-        await _process(dispatcher, item)
+        await _process(dispatcher, item, retry_seconds)
     return len(batch)
 
 
-async def _process(dispatcher: Dispatcher, item: InboxItem) -> None:
+async def _process(dispatcher: Dispatcher, item: InboxItem, retry_seconds: float) -> None:
     activity: Mapping[str, Any] = item.document
     try:
         apply = await dispatcher.prepare(activity)
@@ -139,7 +144,7 @@ async def _process(dispatcher: Dispatcher, item: InboxItem) -> None:
         await InboxItem.filter(id=item.id).update(
             state=QueueState.FAILED if attempts >= MAX_ATTEMPTS else QueueState.PENDING,
             attempts=attempts,
-            next_try_at=backoff(attempts),
+            next_try_at=backoff(attempts, None, retry_seconds),
             claimed_until=None,
             claim_token=None,
             last_error=f"{exc.__class__.__name__}: {exc}"[:1000],

@@ -53,14 +53,14 @@ async def claim(model: type[Row], limit: int, lease: timedelta) -> list[Row]:
     return list(await model.filter(claim_token=token).order_by("id"))
 
 
-def backoff(attempts: int, retry_after: str | None = None) -> datetime:
-    """When to try again: exponential from 30 s, capped at 6 h; a peer's Retry-After wins."""
+def backoff(attempts: int, retry_after: str | None = None, base: float = 30.0) -> datetime:
+    """When to try again: exponential from `base` seconds, capped at 6 h; Retry-After wins."""
     now = utcnow()
     if retry_after:
         wait = _retry_after(retry_after, now)
         if wait is not None:
             return now + min(wait, MAX_BACKOFF)
-    return now + min(timedelta(seconds=30 * 2 ** min(attempts, 20)), MAX_BACKOFF)
+    return now + min(timedelta(seconds=base * 2 ** min(attempts - 1, 20)), MAX_BACKOFF)
 
 
 def _retry_after(value: str, now: datetime) -> timedelta | None:

@@ -19,7 +19,9 @@ async def _accept() -> Response:
     body = await request.get_data(cache=False)
     assert isinstance(body, bytes)
     current = services()
-    stored = await receive(current.gate, as_http_request(request, body), current.settings.domain)
+    stored = await receive(
+        current.gate, current.dispatcher, as_http_request(request, body), current.settings.domain
+    )
     if stored:
         current.work_arrived.set()
     return json_response({"status": "accepted" if stored else "already received"}, 202)

@@ -14,16 +14,25 @@ from bovine.clients import lookup_uri_with_webfinger
 from jxfed import db
 from jxfed.actors.models import LocalActor, OutboxActivity
 from jxfed.settings import load_settings
+from tests.federation.network import private_key_of, signed
 from tests.servers import Instance, InstanceFactory
 
 pytestmark = pytest.mark.server
-AP = {"Accept": "application/activity+json"}
 
 
 @pytest.fixture
-def demo(instances: InstanceFactory) -> Instance:
-    """An instance with a member, an open space and a confidential one, serving."""
+def peer(instances: InstanceFactory) -> Instance:
+    """A peer instance, B, whose instance actor signs the reads (they need a peer's signature)."""
+    return instances.create("b", database_url="")  # SQLite: the tests read its key
+
+
+@pytest.fixture
+def demo(instances: InstanceFactory, peer: Instance) -> Instance:
+    """An instance with a member, an open space and a confidential one, serving; B is a peer."""
     instance = instances.create("a")
+    instance.cli("peers", "allow", peer.domain)
+    peer.cli("peers", "allow", instance.domain)
+    peer.start()
     instance.cli("users", "add", "amina", "--password-stdin", stdin="correct-horse-battery\n")
     instance.cli(
         "spaces", "add", "sahel", "--name", "Sahel", "--access", "open", "--owner", "amina"
@@ -59,27 +68,25 @@ async def test_bovine_finds_a_member_and_a_space_by_webfinger(demo: Instance) ->
     assert hidden is None
 
 
-async def test_discovered_actor_leads_to_its_collections(demo: Instance) -> None:
+async def test_discovered_actor_leads_to_its_collections(demo: Instance, peer: Instance) -> None:
+    key = private_key_of(peer)
     async with aiohttp.ClientSession() as session:
         space_uri, _ = await lookup_uri_with_webfinger(
             session, f"acct:sahel@{demo.domain}", domain=demo.url
         )
         assert space_uri is not None
-        async with session.get(space_uri, headers=AP) as response:
-            assert response.status == 200
-            assert response.content_type == "application/activity+json"
-            group = await response.json(content_type=None)
+        status, group = await signed(session, "GET", space_uri, key)
+        assert status == 200
         assert group["type"] == "Group"
         assert group["endpoints"]["sharedInbox"] == f"{demo.url}/inbox"
-        async with session.get(group["members"], headers=AP) as response:
-            members = await response.json(content_type=None)
-        async with session.get(members["first"], headers=AP) as response:
-            page = await response.json(content_type=None)
+        _, members = await signed(session, "GET", group["members"], key)
+        _, page = await signed(session, "GET", members["first"], key)
     assert members["totalItems"] == 1
     assert page["orderedItems"] == [f"{demo.url}/users/amina"]
 
 
-async def test_outbox_pages_walk_newest_first_without_gaps(demo: Instance) -> None:
+async def test_outbox_pages_walk_newest_first_without_gaps(demo: Instance, peer: Instance) -> None:
+    key = private_key_of(peer)
     demo.stop()
     demo.cli("users", "add", "bertrand")
     # No posting service yet (issue 4): publish activities the way the server stores them.
@@ -90,17 +97,14 @@ async def test_outbox_pages_walk_newest_first_without_gaps(demo: Instance) -> No
             session, f"acct:amina@{demo.domain}", domain=demo.url
         )
         assert actor_uri is not None
-        async with session.get(actor_uri, headers=AP) as response:
-            person = await response.json(content_type=None)
-        async with session.get(person["outbox"], headers=AP) as response:
-            outbox = await response.json(content_type=None)
+        _, person = await signed(session, "GET", actor_uri, key)
+        _, outbox = await signed(session, "GET", person["outbox"], key)
         seen: list[str] = []
         url: str | None = outbox["first"]
         pages = 0
         while url:
-            async with session.get(url, headers=AP) as response:
-                assert response.status == 200
-                page = await response.json(content_type=None)
+            status, page = await signed(session, "GET", url, key)
+            assert status == 200
             seen += [item["id"] for item in page["orderedItems"]]
             url = page.get("next")
             pages += 1
