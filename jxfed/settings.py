@@ -21,13 +21,16 @@ _HOSTNAME = re.compile(
 )
 
 
+_PORT = re.compile(r"^[0-9]{1,5}$")
+
+
 def parse_domain(value: str) -> str:
     """Validate `host[:port]` and return it lower-cased; raise ConfigError naming the value."""
     domain = value.strip().lower()
-    host, _, port = domain.partition(":")
+    host, colon, port = domain.partition(":")
     if not host or not (_HOSTNAME.match(host)):
         raise ConfigError(f"domain {value!r} is not a host name or IPv4 address (HOST[:PORT])")
-    if port and (not port.isdigit() or not 0 < int(port) < 65536):
+    if colon and (not _PORT.match(port) or not 0 < int(port) < 65536):
         raise ConfigError(f"domain {value!r} has a bad port (1-65535)")
     return domain
 
@@ -55,7 +58,7 @@ def parse_database_url(value: str) -> str:
 def parse_bind(value: str) -> tuple[str, int]:
     """Parse `HOST:PORT` for the listening socket."""
     host, sep, port = value.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not sep or not host or not _PORT.match(port) or not 0 < int(port) < 65536:
         raise ConfigError(f"bind address {value!r} is not HOST:PORT")
     return host, int(port)
 

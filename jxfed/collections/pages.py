@@ -7,15 +7,19 @@ A page is `?page=true` (newest), `?max_id=N` (older than N), `?min_id=N` (newer 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from tortoise import fields
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from jxfed.errors import BadRequest
 
 PAGE_SIZE = 20
+MAX_CURSOR = 2**63 - 1
+_DIGITS = re.compile(r"^[0-9]{1,19}$")  # ASCII only: str.isdigit() also takes '²' and '٣'
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 M = TypeVar("M", bound=Model)
 
@@ -35,8 +39,8 @@ def parse_cursor(args: Mapping[str, str]) -> Cursor | None:
         raw = args.get(key)
         if raw is None:
             continue
-        if not raw.isdigit() or len(raw) > 19:
-            raise BadRequest(f"{key} must be a non-negative integer, not {raw!r}")
+        if not _DIGITS.match(raw) or int(raw) > MAX_CURSOR:
+            raise BadRequest(f"{key} must be an integer from 0 to {MAX_CURSOR}, not {raw!r}")
         values[key] = int(raw)
     if "max_id" in values and "min_id" in values:
         raise BadRequest("give max_id or min_id, not both")
@@ -64,12 +68,18 @@ async def collection_page(
     render: Callable[[Sequence[M]], Awaitable[list[Any]]],
 ) -> dict[str, Any]:
     """One OrderedCollectionPage of `query` (ordered by id), newest first, with next/prev."""
+    largest = _largest_id(query)
     if cursor.min_id is not None:
-        rows = list(
-            reversed(await query.filter(id__gt=cursor.min_id).order_by("id").limit(PAGE_SIZE))
-        )
+        newer = query.filter(id__gt=cursor.min_id).order_by("id").limit(PAGE_SIZE)
+        rows = [] if cursor.min_id >= largest else list(reversed(await newer))
     elif cursor.max_id is not None:
-        rows = await query.filter(id__lt=cursor.max_id).order_by("-id").limit(PAGE_SIZE)
+        # A cursor past the id column's range means "older than everything there is".
+        older = (
+            query.filter(id__lt=cursor.max_id)
+            if cursor.max_id <= largest
+            else query.filter(id__lte=largest)
+        )
+        rows = await older.order_by("-id").limit(PAGE_SIZE)
     else:
         rows = await query.order_by("-id").limit(PAGE_SIZE)
     page_id = _page_id(collection_id, cursor)
@@ -87,6 +97,12 @@ async def collection_page(
         if await query.filter(id__gt=newest).exists():
             page["prev"] = f"{collection_id}?min_id={newest}"
     return page
+
+
+def _largest_id(query: QuerySet[Any]) -> int:
+    """The largest value the collection's id column can hold (INTEGER or BIGINT)."""
+    primary_key = query.model._meta.pk
+    return 2**63 - 1 if isinstance(primary_key, fields.BigIntField) else 2**31 - 1
 
 
 def _page_id(collection_id: str, cursor: Cursor) -> str:

@@ -38,9 +38,13 @@ async def public_actor(kind: ActorKind, name: str) -> PublicActor:
 async def public_actor_by_name(name: str) -> PublicActor:
     """Look a name up across members, spaces and the instance actor (WebFinger's view)."""
     actor = await LocalActor.get_or_none(name=name)
-    if actor is None:
-        raise NotFound(f"no account named {name!r} here")
-    return await public_actor(actor.kind, name)
+    try:
+        if actor is None:
+            raise NotFound(name)
+        return await public_actor(actor.kind, name)
+    except NotFound:
+        # The same words for a confidential space as for a free name: existence must not leak.
+        raise NotFound(f"no account named {name!r} here") from None
 
 
 _WORD = {ActorKind.PERSON: "member", ActorKind.GROUP: "space", ActorKind.APPLICATION: "actor"}

@@ -11,7 +11,9 @@ from jxfed.errors import NotAcceptable
 
 ACTIVITY_JSON = "application/activity+json"
 LD_JSON_AS = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
-_OFFERED = ["text/html", ACTIVITY_JSON, "application/ld+json", "application/json"]
+LD_JSON = "application/ld+json"
+# werkzeug matches media-type parameters exactly, so the profile form is offered by name too.
+_OFFERED = ["text/html", ACTIVITY_JSON, LD_JSON_AS, LD_JSON, "application/json"]
 
 
 def wanted_representation(request: Request) -> Literal["activity", "html"]:
@@ -28,8 +30,8 @@ def wanted_representation(request: Request) -> Literal["activity", "html"]:
 
 def activity_response(request: Request, document: Any, status: int = 200) -> Response:
     """An ActivityPub document in the media type the client asked for."""
-    asked_ld = request.accept_mimetypes.best_match([ACTIVITY_JSON, "application/ld+json"])
-    content_type = LD_JSON_AS if asked_ld == "application/ld+json" else ACTIVITY_JSON
+    asked = request.accept_mimetypes.best_match([ACTIVITY_JSON, LD_JSON_AS, LD_JSON])
+    content_type = LD_JSON_AS if asked in (LD_JSON_AS, LD_JSON) else ACTIVITY_JSON
     response = Response(orjson.dumps(document), status=status, content_type=content_type)
     response.vary.add("Accept")
     response.vary.add("Signature")
