@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from jxfed import commands
 from jxfed.errors import ConfigError, JxfedError
 from jxfed.instance import init_instance, open_instance
-from jxfed import commands
 from jxfed.settings import load_settings
 
 
@@ -99,9 +99,7 @@ def instance_dir(args: argparse.Namespace) -> Path:
 async def dispatch(args: argparse.Namespace) -> None:
     if args.command == "init":
         directory = args.init_dir or instance_dir(args)
-        created = await init_instance(
-            directory, args.domain, args.database_url, args.insecure_http
-        )
+        created = await init_instance(directory, args.domain, args.database_url, args.insecure_http)
         print(f"jxfed: instance {created.base_url} created in {created.directory}")
         return
     settings = load_settings(instance_dir(args))

@@ -94,9 +94,10 @@ async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
         for space in await list_spaces():
             print(f"{space.actor.name}\t{space.access.value}\t{space.actor.display_name}")
         return
-    space = await Space.get_or_none(actor__name=args.slug).select_related("actor")
-    if space is None:
+    found = await Space.get_or_none(actor__name=args.slug).select_related("actor")
+    if found is None:
         raise NotFound(f"no space named {args.slug!r}")
+    space = found
     if args.action == "requests":
         pending = Follower.filter(followed=space.actor, state=FollowState.PENDING)
         for request in await pending.order_by("id"):

@@ -40,9 +40,7 @@ async def init_instance(
     async with open_instance(settings, migrate=True):
         await ensure_instance_actor(settings.host)
     # Written last, so a failed database set-up leaves no half-made instance behind.
-    config_path.write_text(
-        render_config(settings.domain, insecure_http, database_url)
-    )
+    config_path.write_text(render_config(settings.domain, insecure_http, database_url))
     return settings
 
 

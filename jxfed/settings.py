@@ -123,7 +123,9 @@ def validate(directory: Path, values: Mapping[str, object], environ: Mapping[str
     parse_bind(bind)
     retry = values.get("retry_seconds", 30.0)
     if isinstance(retry, bool) or not isinstance(retry, int | float) or not 0 < retry <= 86400:
-        raise ConfigError(f"{CONFIG_FILE}: 'retry_seconds' must be a number of seconds in (0, 86400]")
+        raise ConfigError(
+            f"{CONFIG_FILE}: 'retry_seconds' must be a number of seconds in (0, 86400]"
+        )
     return Settings(directory.resolve(), domain, insecure, database_url, bind, float(retry))
 
 

@@ -44,7 +44,9 @@ async def _loop(
 
 async def run_workers(services: Services, stop: asyncio.Event) -> None:
     """Process the inbox and send deliveries until `stop` is set."""
-    sender = DeliveryWorker(services.transport, services.signer_by_id, services.settings.retry_seconds)
+    sender = DeliveryWorker(
+        services.transport, services.signer_by_id, services.settings.retry_seconds
+    )
 
     async def inbox_round() -> int:
         return await process_due(services.dispatcher, services.settings.retry_seconds)

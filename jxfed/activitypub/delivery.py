@@ -31,7 +31,10 @@ RETRYABLE_4XX = {401, 408, 429}
 
 
 async def enqueue(
-    activity: Mapping[str, Any], sender_id: int, inboxes: Iterable[str], is_peer: Callable[[str], bool]
+    activity: Mapping[str, Any],
+    sender_id: int,
+    inboxes: Iterable[str],
+    is_peer: Callable[[str], bool],
 ) -> int:
     """Write one delivery per distinct inbox of a peer; return how many were written."""
     body = orjson.dumps(activity).decode()
@@ -44,8 +47,12 @@ async def enqueue(
             continue
         rows.append(
             Delivery(
-                activity_id=str(activity["id"]), sender_id=sender_id, inbox=inbox, host=host,
-                body=body, next_try_at=now,
+                activity_id=str(activity["id"]),
+                sender_id=sender_id,
+                inbox=inbox,
+                host=host,
+                body=body,
+                next_try_at=now,
             )
         )
     if rows:
@@ -59,7 +66,9 @@ SignerFor = Callable[[int], Awaitable[Signer]]
 class DeliveryWorker:
     """Sends due deliveries, many at once, and records what each peer answered."""
 
-    def __init__(self, transport: Transport, signer_for: SignerFor, retry_seconds: float = 30.0) -> None:
+    def __init__(
+        self, transport: Transport, signer_for: SignerFor, retry_seconds: float = 30.0
+    ) -> None:
         self._transport = transport
         self._retry_seconds = retry_seconds
         self._signer_for = signer_for
@@ -99,7 +108,11 @@ class DeliveryWorker:
                 ok_hosts.add(row.host)
                 continue
             await self._retry_or_fail(row, answer)
-            if not (isinstance(answer, Answer) and answer.status < 500 and answer.status not in RETRYABLE_4XX):
+            if not (
+                isinstance(answer, Answer)
+                and answer.status < 500
+                and answer.status not in RETRYABLE_4XX
+            ):
                 failed_hosts.add(row.host)
         if done:
             await Delivery.filter(id__in=done).update(

@@ -92,9 +92,7 @@ def parse_activity(body: bytes) -> dict[str, Any]:
     return document
 
 
-async def receive(
-    gate: Gate, dispatcher: Dispatcher, request: HttpRequest, own_host: str
-) -> bool:
+async def receive(gate: Gate, dispatcher: Dispatcher, request: HttpRequest, own_host: str) -> bool:
     """Verify and store an inbound activity; False when its id was already received."""
     key = await gate.signer_of(request)
     activity = parse_activity(request.body)
@@ -111,7 +109,9 @@ async def receive(
         raise BadRequest(f"activity names something that is not a URL: {exc}") from None
     try:
         await InboxItem.create(
-            activity_id=activity["id"], actor=activity["actor"], document=activity,
+            activity_id=activity["id"],
+            actor=activity["actor"],
+            document=activity,
             next_try_at=utcnow(),
         )
     except IntegrityError:

@@ -108,7 +108,12 @@ class Transport:
             return Answer(response.status, payload, response.headers.get("Retry-After"))
 
     async def request(
-        self, method: str, url: str, signer: Signer, body: bytes = b"", extra: dict[str, str] | None = None
+        self,
+        method: str,
+        url: str,
+        signer: Signer,
+        body: bytes = b"",
+        extra: dict[str, str] | None = None,
     ) -> Answer:
         """Send a signed request to a peer; on 401, try the other scheme once and remember it."""
         host = await self._check_peer(url)

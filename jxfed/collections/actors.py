@@ -8,7 +8,7 @@ from typing import Any
 from tortoise.queryset import QuerySet
 
 from jxfed.actors.documents import actor_id
-from jxfed.actors.models import Follower, FollowState, Following, LocalActor, OutboxActivity
+from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
 from jxfed.collections.pages import Cursor, collection_page, collection_summary
 from jxfed.errors import NotFound
 from jxfed.settings import Settings
@@ -64,5 +64,3 @@ async def actor_collection(
     if cursor is None:
         return collection_summary(collection_id, await query.count())
     return await collection_page(collection_id, query, cursor, render)
-
-

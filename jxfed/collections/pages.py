@@ -6,8 +6,8 @@ A page is `?page=true` (newest), `?max_id=N` (older than N), `?min_id=N` (newer 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
 import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 from jxfed.activitypub.delivery import enqueue
 from jxfed.activitypub.dispatch import Activity, Apply
 from jxfed.actors import activities
-from jxfed.actors.models import ActorKind, Follower, FollowState, Following, LocalActor
+from jxfed.actors.models import ActorKind, Follower, Following, FollowState, LocalActor
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor, resolve_account
 from jxfed.errors import BadRequest, NotFound
@@ -37,7 +37,9 @@ async def follow_decision(actor: LocalActor) -> FollowState | None:
     return None
 
 
-async def _send(services: Services, activity: Mapping[str, Any], sender: LocalActor, inbox: str) -> None:
+async def _send(
+    services: Services, activity: Mapping[str, Any], sender: LocalActor, inbox: str
+) -> None:
     await services.peers.refresh()
     await enqueue(activity, sender.id, [inbox], services.peers.known)
     services.work_arrived.set()
@@ -68,8 +70,11 @@ class FollowHandlers:
                 return
             await Follower.filter(followed=followed, follower_uri=follower.uri).delete()
             await Follower.create(
-                followed=followed, follower_uri=follower.uri, inbox=follower.delivery_inbox,
-                follow_id=activity["id"], state=decision,
+                followed=followed,
+                follower_uri=follower.uri,
+                inbox=follower.delivery_inbox,
+                follow_id=activity["id"],
+                state=decision,
             )
             if decision == FollowState.ACCEPTED:
                 reply = activities.respond(self.base, "Accept", followed_uri, activity)
@@ -140,17 +145,29 @@ async def unfollow(services: Services, member: LocalActor, handle: str) -> None:
         await _send(services, activity, member, target.delivery_inbox)
 
 
-async def answer_follow_request(services: Services, space: Space, follower_uri: str, accept: bool) -> None:
+async def answer_follow_request(
+    services: Services, space: Space, follower_uri: str, accept: bool
+) -> None:
     """A space manager accepts or rejects a pending follow of an on_request space."""
     actor = await space.actor
-    pending = await Follower.get_or_none(followed=actor, follower_uri=follower_uri, state=FollowState.PENDING)
+    pending = await Follower.get_or_none(
+        followed=actor, follower_uri=follower_uri, state=FollowState.PENDING
+    )
     if pending is None:
         raise NotFound(f"no pending follow request from {follower_uri}")
     request = {
-        "@context": activities.AS_CONTEXT, "id": pending.follow_id, "type": "Follow",
-        "actor": follower_uri, "object": services.actor_uri(actor),
+        "@context": activities.AS_CONTEXT,
+        "id": pending.follow_id,
+        "type": "Follow",
+        "actor": follower_uri,
+        "object": services.actor_uri(actor),
     }
-    reply = activities.respond(services.settings.base_url, "Accept" if accept else "Reject", services.actor_uri(actor), request)
+    reply = activities.respond(
+        services.settings.base_url,
+        "Accept" if accept else "Reject",
+        services.actor_uri(actor),
+        request,
+    )
     async with in_transaction():
         if accept:
             await Follower.filter(id=pending.id).update(state=FollowState.ACCEPTED)

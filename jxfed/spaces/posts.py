@@ -16,7 +16,7 @@ from jxfed.activitypub.delivery import enqueue
 from jxfed.activitypub.dispatch import Activity, Apply
 from jxfed.actors.activities import AS_CONTEXT, new_activity_id
 from jxfed.actors.documents import AS_PUBLIC
-from jxfed.actors.models import Follower, FollowState, Following, LocalActor, OutboxActivity
+from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
 from jxfed.errors import BadRequest
 from jxfed.spaces.models import Post
 
@@ -48,21 +48,41 @@ async def publish_note(services: Services, member: LocalActor, text: str) -> Pos
     note_id = new_activity_id(base).replace("/activities/", "/objects/")
     content = "<p>" + html.escape(text).replace("\n", "<br>") + "</p>"
     note: dict[str, Any] = {
-        "id": note_id, "type": "Note", "attributedTo": author, "content": content,
-        "published": _iso(now), "to": [AS_PUBLIC], "cc": [f"{author}/followers"],
+        "id": note_id,
+        "type": "Note",
+        "attributedTo": author,
+        "content": content,
+        "published": _iso(now),
+        "to": [AS_PUBLIC],
+        "cc": [f"{author}/followers"],
     }
     create = {
-        "@context": AS_CONTEXT, "id": f"{note_id}/activity", "type": "Create", "actor": author,
-        "published": note["published"], "to": note["to"], "cc": note["cc"], "object": note,
+        "@context": AS_CONTEXT,
+        "id": f"{note_id}/activity",
+        "type": "Create",
+        "actor": author,
+        "published": note["published"],
+        "to": note["to"],
+        "cc": note["cc"],
+        "object": note,
     }
     await services.peers.refresh()
     async with in_transaction():
         post = await Post.create(
-            uri=note_id, author_uri=author, content=content, public=True, local=True,
-            published=now, document=note,
+            uri=note_id,
+            author_uri=author,
+            content=content,
+            public=True,
+            local=True,
+            published=now,
+            document=note,
         )
-        await OutboxActivity.create(uri=create["id"], actor=member, type="Create", document=create, public=True)
-        inboxes = await Follower.filter(followed=member, state=FollowState.ACCEPTED).values_list("inbox", flat=True)
+        await OutboxActivity.create(
+            uri=create["id"], actor=member, type="Create", document=create, public=True
+        )
+        inboxes = await Follower.filter(followed=member, state=FollowState.ACCEPTED).values_list(
+            "inbox", flat=True
+        )
         await enqueue(create, member.id, [str(inbox) for inbox in inboxes], services.peers.known)
     services.work_arrived.set()
     return post
@@ -87,10 +107,18 @@ class PostHandlers:
             if await Post.filter(uri=note["id"]).exists():
                 return
             await Post.create(
-                uri=note["id"], author_uri=author, type=note["type"],
-                title=str(note.get("name") or "")[:500], content=stored["content"],
-                in_reply_to=note.get("inReplyTo") if isinstance(note.get("inReplyTo"), str) else None,
-                public=public, local=False, published=_published(note), document=stored,
+                uri=note["id"],
+                author_uri=author,
+                type=note["type"],
+                title=str(note.get("name") or "")[:500],
+                content=stored["content"],
+                in_reply_to=note.get("inReplyTo")
+                if isinstance(note.get("inReplyTo"), str)
+                else None,
+                public=public,
+                local=False,
+                published=_published(note),
+                document=stored,
             )
 
         return apply
@@ -115,7 +143,9 @@ def _published(note: Activity) -> datetime:
 
 async def home_timeline(member: LocalActor, limit: int = 20) -> list[Post]:
     """Newest notes of the actors the member follows."""
-    followed = await Following.filter(follower=member, state=FollowState.ACCEPTED).values_list("target_uri", flat=True)
+    followed = await Following.filter(follower=member, state=FollowState.ACCEPTED).values_list(
+        "target_uri", flat=True
+    )
     return list(await Post.filter(author_uri__in=list(followed)).order_by("-id").limit(limit))
 
 

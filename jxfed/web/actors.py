@@ -9,9 +9,9 @@ from jxfed.actors.documents import actor_document, actor_id
 from jxfed.actors.models import ActorKind
 from jxfed.collections.actors import actor_collection
 from jxfed.collections.pages import parse_cursor
-from jxfed.web.context import services
 from jxfed.spaces.directory import PublicActor, public_actor
 from jxfed.spaces.models import Access
+from jxfed.web.context import services
 from jxfed.web.responses import activity_response, wanted_representation
 from jxfed.web.signed import signed_by_peer
 

@@ -7,8 +7,8 @@ from quart import Blueprint, Response, request
 from jxfed.activitypub.inbox import receive
 from jxfed.actors.models import ActorKind, LocalActor
 from jxfed.errors import NotFound
-from jxfed.web.responses import json_response
 from jxfed.web.context import services
+from jxfed.web.responses import json_response
 from jxfed.web.signed import as_http_request
 
 blueprint = Blueprint("inbox", __name__)

@@ -10,8 +10,8 @@ import jxfed
 from jxfed.actors.documents import actor_id
 from jxfed.actors.paths import INSTANCE_ACTOR_PATH, PREFIX
 from jxfed.errors import BadRequest, NotFound
-from jxfed.web.context import services
 from jxfed.spaces.directory import PublicActor, public_actor, public_actor_by_name, usage
+from jxfed.web.context import services
 from jxfed.web.responses import ACTIVITY_JSON, json_response
 
 blueprint = Blueprint("wellknown", __name__)
