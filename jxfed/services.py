@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from jxfed.activitypub.delivery import remember_scheme, signature_scheme
 from jxfed.activitypub.dispatch import Dispatcher
 from jxfed.activitypub.inbox import Gate
-from jxfed.activitypub.keyfetch import FetchedKey, KeyCache, KeyFetchError, parse_key_document
+from jxfed.activitypub.keyfetch import (
+    FetchedKey,
+    KeyCache,
+    KeyFetcher,
+    KeyFetchError,
+    parse_key_document,
+)
 from jxfed.activitypub.peers import PeerSet
 from jxfed.activitypub.transport import FetchError, NotAPeer, Signer, Transport
 from jxfed.actors.accounts import instance_actor
@@ -24,6 +30,8 @@ class Services:
     """Settings, loaded keys, the allowlist, the HTTP client, the key cache, the dispatcher."""
 
     settings: Settings
+    # Where public keys come from: signed fetches from peers unless a test supplies a fetcher.
+    key_fetcher: KeyFetcher | None = None
     keyring: Keyring = field(default_factory=Keyring)
     peers: PeerSet = field(init=False)
     transport: Transport = field(init=False)
@@ -36,7 +44,7 @@ class Services:
     def __post_init__(self) -> None:
         self.peers = PeerSet(self.settings.domain)
         self.transport = Transport(self.peers.contains, signature_scheme, remember_scheme)
-        self.keys = KeyCache(self._fetch_key)
+        self.keys = KeyCache(self.key_fetcher or self._fetch_key)
         self.gate = Gate(self.peers, self.keys)
 
     async def close(self) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from jxfed.activitypub.delivery import DeliveryWorker
 from jxfed.activitypub.inbox import process_due
+from jxfed.activitypub.keyfetch import KeyFetcher
 from jxfed.services import Services
 from jxfed.settings import Settings
 from jxfed.spaces import follows, posts
@@ -17,9 +18,9 @@ log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 0.5
 
 
-def start_services(settings: Settings) -> Services:
+def start_services(settings: Settings, key_fetcher: KeyFetcher | None = None) -> Services:
     """The Services of a running instance, its inbox dispatch table filled by the upper layers."""
-    services = Services(settings)
+    services = Services(settings, key_fetcher)
     follows.register(services)
     posts.register(services)
     return services

@@ -19,7 +19,7 @@ from jxfed.errors import BadRequest
 
 PAGE_SIZE = 20
 MAX_CURSOR = 2**63 - 1
-_DIGITS = re.compile(r"^[0-9]{1,19}$")  # ASCII only: str.isdigit() also takes '²' and '٣'
+_DIGITS = re.compile(r"[0-9]{1,19}")  # ASCII only: str.isdigit() also takes '²' and '٣'
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 M = TypeVar("M", bound=Model)
 
@@ -39,7 +39,7 @@ def parse_cursor(args: Mapping[str, str]) -> Cursor | None:
         raw = args.get(key)
         if raw is None:
             continue
-        if not _DIGITS.match(raw) or int(raw) > MAX_CURSOR:
+        if not _DIGITS.fullmatch(raw) or int(raw) > MAX_CURSOR:
             raise BadRequest(f"{key} must be an integer from 0 to {MAX_CURSOR}, not {raw!r}")
         values[key] = int(raw)
     if "max_id" in values and "min_id" in values:

@@ -40,10 +40,28 @@ def make_network(instances: InstanceFactory) -> Network:
     c.cli("peers", "allow", b.domain)
     a.cli("users", "add", "amina")
     a.cli("spaces", "add", "sahel", "--name", "Sahel", "--access", "open", "--owner", "amina")
-    a.cli("spaces", "add", "detention", "--name", "Detention", "--access", "on_request",
-          "--owner", "amina")
-    a.cli("spaces", "add", "litigation", "--name", "Litigation", "--access", "confidential",
-          "--owner", "amina")
+    a.cli(
+        "spaces",
+        "add",
+        "detention",
+        "--name",
+        "Detention",
+        "--access",
+        "on_request",
+        "--owner",
+        "amina",
+    )
+    a.cli(
+        "spaces",
+        "add",
+        "litigation",
+        "--name",
+        "Litigation",
+        "--access",
+        "confidential",
+        "--owner",
+        "amina",
+    )
     b.cli("users", "add", "bruno")
     c.cli("users", "add", "carla")
     for instance in (a, b, c):
@@ -69,7 +87,10 @@ def private_key_of(instance: Instance, name: str | None = None) -> tuple[str, ob
 
 
 async def signed(
-    session: aiohttp.ClientSession, method: str, url: str, key: tuple[str, object],
+    session: aiohttp.ClientSession,
+    method: str,
+    url: str,
+    key: tuple[str, object],
     body: bytes = b"",
 ) -> tuple[int, dict]:
     """Send a request signed (cavage, as Mastodon) with `key`; return status and JSON body."""
@@ -77,9 +98,13 @@ async def signed(
     headers = {"Accept": AP["Accept"]}
     if body:
         headers["Content-Type"] = "application/activity+json"
-    headers.update(sign_cavage_request(
-        HttpRequest(method, url, headers, body), key_id=key_id, private_key=private_key,  # type: ignore[arg-type]
-    ))
+    headers.update(
+        sign_cavage_request(
+            HttpRequest(method, url, headers, body),
+            key_id=key_id,
+            private_key=private_key,  # type: ignore[arg-type]
+        )
+    )
     async with session.request(method, url, data=body or None, headers=headers) as response:
         try:
             return response.status, await response.json(content_type=None)

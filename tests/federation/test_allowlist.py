@@ -34,19 +34,26 @@ def net(instances: InstanceFactory) -> Network:
     return make_network(instances)
 
 
-def create_note(author: str, *, object_author: str | None = None, note_id: str | None = None) -> bytes:
+def create_note(
+    author: str, *, object_author: str | None = None, note_id: str | None = None
+) -> bytes:
     note_id = note_id or f"{author}/notes/{uuid.uuid4()}"
-    return orjson.dumps({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": f"{note_id}/activity",
-        "type": "Create",
-        "actor": author,
-        "to": ["https://www.w3.org/ns/activitystreams#Public"],
-        "object": {
-            "id": note_id, "type": "Note", "attributedTo": object_author or author,
-            "content": "<p>hello</p>", "to": ["https://www.w3.org/ns/activitystreams#Public"],
-        },
-    })
+    return orjson.dumps(
+        {
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": f"{note_id}/activity",
+            "type": "Create",
+            "actor": author,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "object": {
+                "id": note_id,
+                "type": "Note",
+                "attributedTo": object_author or author,
+                "content": "<p>hello</p>",
+                "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            },
+        }
+    )
 
 
 async def status_of_oversize_post(domain: str) -> int:
@@ -55,7 +62,8 @@ async def status_of_oversize_post(domain: str) -> int:
     reader, writer = await asyncio.open_connection(host, int(port))
     writer.write(
         f"POST /inbox HTTP/1.1\r\nHost: {domain}\r\nContent-Type: application/activity+json\r\n"
-        f"Content-Length: 2000000\r\n\r\n".encode() + b"a" * 65536
+        f"Content-Length: 2000000\r\n\r\n".encode()
+        + b"a" * 65536
     )
     await writer.drain()
     status_line = await asyncio.wait_for(reader.readline(), 10)
@@ -63,16 +71,27 @@ async def status_of_oversize_post(domain: str) -> int:
     return int(status_line.split()[1])
 
 
-async def test_unsigned_reads_of_activitypub_documents_get_401_but_discovery_stays_open(net: Network) -> None:
+async def test_unsigned_reads_of_activitypub_documents_get_401_but_discovery_stays_open(
+    net: Network,
+) -> None:
     a = net.a.url
     async with aiohttp.ClientSession() as session:
-        for url in (f"{a}/users/amina", f"{a}/spaces/sahel", f"{a}/users/amina/outbox",
-                    f"{a}/spaces/sahel/members?page=true"):
+        for url in (
+            f"{a}/users/amina",
+            f"{a}/spaces/sahel",
+            f"{a}/users/amina/outbox",
+            f"{a}/spaces/sahel/members?page=true",
+        ):
             async with session.get(url, headers=AP) as response:
                 assert response.status == 401, url
                 assert "error" in await response.json(content_type=None)
-        for url in (f"{a}/actor", f"{a}/.well-known/webfinger?resource=acct:amina@{net.a.domain}",
-                    f"{a}/.well-known/nodeinfo", f"{a}/nodeinfo/2.1", f"{a}/.well-known/host-meta"):
+        for url in (
+            f"{a}/actor",
+            f"{a}/.well-known/webfinger?resource=acct:amina@{net.a.domain}",
+            f"{a}/.well-known/nodeinfo",
+            f"{a}/nodeinfo/2.1",
+            f"{a}/.well-known/host-meta",
+        ):
             async with session.get(url, headers=AP) as response:
                 assert response.status == 200, url
         async with session.get(f"{a}/users/amina", headers={"Accept": "text/html"}) as response:
@@ -81,8 +100,12 @@ async def test_unsigned_reads_of_activitypub_documents_get_401_but_discovery_sta
 
 async def test_signed_reads_from_a_non_peer_get_403_and_from_a_peer_200(net: Network) -> None:
     async with aiohttp.ClientSession() as session:
-        refused, body = await signed(session, "GET", f"{net.a.url}/users/amina", private_key_of(net.c))
-        allowed, actor = await signed(session, "GET", f"{net.a.url}/users/amina", private_key_of(net.b))
+        refused, body = await signed(
+            session, "GET", f"{net.a.url}/users/amina", private_key_of(net.c)
+        )
+        allowed, actor = await signed(
+            session, "GET", f"{net.a.url}/users/amina", private_key_of(net.b)
+        )
     assert refused == 403 and "not a peer" in body["error"]
     assert allowed == 200 and actor["type"] == "Person"
     fetched = net.c.cli("fetch", f"{net.a.url}/users/amina", check=False)
@@ -108,26 +131,60 @@ async def test_bad_posts_from_a_peer_get_clear_4xx_errors(net: Network) -> None:
         async with session.post(inbox, data=create_note(bruno)) as response:
             unsigned = response.status
         not_json = await signed(session, "POST", inbox, key, b"{not json")
-        no_type = await signed(session, "POST", inbox, key, orjson.dumps({"id": f"{bruno}/x", "actor": bruno}))
-        unknown = await signed(session, "POST", inbox, key, orjson.dumps(
-            {"id": f"{bruno}/y", "type": "Dance", "actor": bruno}))
-        not_owner = await signed(session, "POST", inbox, key, create_note(f"{net.b.url}/users/other"))
+        no_type = await signed(
+            session, "POST", inbox, key, orjson.dumps({"id": f"{bruno}/x", "actor": bruno})
+        )
+        unknown = await signed(
+            session,
+            "POST",
+            inbox,
+            key,
+            orjson.dumps({"id": f"{bruno}/y", "type": "Dance", "actor": bruno}),
+        )
+        not_owner = await signed(
+            session, "POST", inbox, key, create_note(f"{net.b.url}/users/other")
+        )
         foreign_object = await signed(
-            session, "POST", inbox, key, create_note(bruno, object_author=f"{net.c.url}/users/carla"))
-        wrapped_non_peer = await signed(session, "POST", inbox, key, orjson.dumps({
-            "id": f"{bruno}/announce/1", "type": "Create", "actor": bruno,
-            "object": {"id": f"{net.c.url}/notes/1", "type": "Note", "attributedTo": bruno},
-        }))
+            session,
+            "POST",
+            inbox,
+            key,
+            create_note(bruno, object_author=f"{net.c.url}/users/carla"),
+        )
+        wrapped_non_peer = await signed(
+            session,
+            "POST",
+            inbox,
+            key,
+            orjson.dumps(
+                {
+                    "id": f"{bruno}/announce/1",
+                    "type": "Create",
+                    "actor": bruno,
+                    "object": {"id": f"{net.c.url}/notes/1", "type": "Note", "attributedTo": bruno},
+                }
+            ),
+        )
         tampered_headers = {"Content-Type": "application/activity+json"}
         body = create_note(bruno)
-        tampered_headers.update(sign_cavage_request(
-            HttpRequest("POST", inbox, tampered_headers, body), key_id=key[0], private_key=key[1]))  # type: ignore[arg-type]
+        tampered_headers.update(
+            sign_cavage_request(
+                HttpRequest("POST", inbox, tampered_headers, body),
+                key_id=key[0],
+                private_key=key[1],
+            )
+        )  # type: ignore[arg-type]
         async with session.post(inbox, data=body + b" ", headers=tampered_headers) as response:
             tampered = response.status
-        stale_headers = {"Content-Type": "application/activity+json",
-                         "Date": email.utils.formatdate(time.time() - 13 * 3600, usegmt=True)}
-        stale_headers.update(sign_cavage_request(
-            HttpRequest("POST", inbox, stale_headers, body), key_id=key[0], private_key=key[1]))  # type: ignore[arg-type]
+        stale_headers = {
+            "Content-Type": "application/activity+json",
+            "Date": email.utils.formatdate(time.time() - 13 * 3600, usegmt=True),
+        }
+        stale_headers.update(
+            sign_cavage_request(
+                HttpRequest("POST", inbox, stale_headers, body), key_id=key[0], private_key=key[1]
+            )
+        )  # type: ignore[arg-type]
         async with session.post(inbox, data=body, headers=stale_headers) as response:
             stale = response.status
     assert unsigned == 401
@@ -148,7 +205,9 @@ async def test_a_replayed_activity_is_accepted_once_and_applied_once(net: Networ
 
     async def following() -> bool:
         """amina's follow of bruno is accepted."""
-        page = orjson.loads(net.b.cli("fetch", f"{net.a.url}/users/amina/following?page=true").stdout)
+        page = orjson.loads(
+            net.b.cli("fetch", f"{net.a.url}/users/amina/following?page=true").stdout
+        )
         return page["orderedItems"] == [bruno]
 
     await eventually(following)

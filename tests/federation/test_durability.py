@@ -96,7 +96,8 @@ async def test_several_workers_on_one_postgresql_database_never_send_twice(
 def jxfed_process(instance: Instance, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "jxfed", "--dir", str(instance.directory), *args],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -108,9 +109,11 @@ async def _add_followers(instance: Instance, name: str, inboxes: list[str]) -> N
         actor = await LocalActor.get(name=name)
         for n, inbox in enumerate(inboxes):
             await Follower.create(
-                followed=actor, follower_uri=inbox.replace("/inbox", f"/users/f{n}"), inbox=inbox,
-                follow_id=f"{inbox}/follows/{n}", state=FollowState.ACCEPTED,
+                followed=actor,
+                follower_uri=inbox.replace("/inbox", f"/users/f{n}"),
+                inbox=inbox,
+                follow_id=f"{inbox}/follows/{n}",
+                state=FollowState.ACCEPTED,
             )
     finally:
         await db.close_database()
-

@@ -29,7 +29,9 @@ def followers(by: Instance, collection: str) -> list[str]:
     return fetch(by, f"{collection}?page=true")["orderedItems"]
 
 
-async def test_a_member_of_b_follows_a_member_of_a_and_receives_her_public_posts(net: Network) -> None:
+async def test_a_member_of_b_follows_a_member_of_a_and_receives_her_public_posts(
+    net: Network,
+) -> None:
     amina, bruno = f"{net.a.url}/users/amina", f"{net.b.url}/users/bruno"
     net.b.cli("users", "follow", "bruno", f"amina@{net.a.domain}")
 
@@ -54,12 +56,16 @@ async def test_following_an_open_space_is_accepted_at_once(net: Network) -> None
 
     async def accepted() -> bool:
         """The space's followers collection lists bruno."""
-        return followers(net.b, f"{net.a.url}/spaces/sahel/followers") == [f"{net.b.url}/users/bruno"]
+        return followers(net.b, f"{net.a.url}/spaces/sahel/followers") == [
+            f"{net.b.url}/users/bruno"
+        ]
 
     await eventually(accepted)
 
 
-async def test_an_on_request_space_keeps_the_follow_pending_until_a_manager_accepts(net: Network) -> None:
+async def test_an_on_request_space_keeps_the_follow_pending_until_a_manager_accepts(
+    net: Network,
+) -> None:
     bruno = f"{net.b.url}/users/bruno"
     net.b.cli("users", "follow", "bruno", f"detention@{net.a.domain}")
 
@@ -83,9 +89,7 @@ async def test_an_on_request_space_keeps_the_follow_pending_until_a_manager_acce
 
 async def test_a_confidential_space_cannot_be_found_or_followed(net: Network) -> None:
     by_name = net.b.cli("users", "follow", "bruno", f"litigation@{net.a.domain}", check=False)
-    by_url = net.b.cli(
-        "users", "follow", "bruno", f"{net.a.url}/spaces/litigation", check=False
-    )
+    by_url = net.b.cli("users", "follow", "bruno", f"{net.a.url}/spaces/litigation", check=False)
     assert by_name.returncode != 0 and "404" in by_name.stderr
     assert by_url.returncode != 0 and "404" in by_url.stderr
 
