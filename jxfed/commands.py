@@ -86,6 +86,7 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
 async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
     if args.action == "add":
         space = await add_space(
+            settings,
             args.slug, name=args.name, access=parse_access(args.access), owner=args.owner
         )
         print(f"jxfed: space {settings.url('/spaces/' + space.actor.name)}")

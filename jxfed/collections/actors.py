@@ -12,7 +12,7 @@ from jxfed.actors.models import Follower, Following, FollowState, LocalActor, Ou
 from jxfed.collections.pages import Cursor, collection_page, collection_summary
 from jxfed.errors import NotFound
 from jxfed.settings import Settings
-from jxfed.spaces.models import Membership, Space
+from jxfed.spaces.models import Membership, MembershipState, Space
 
 ACTOR_COLLECTIONS = ("outbox", "followers", "following")
 SPACE_COLLECTIONS = (*ACTOR_COLLECTIONS, "members")
@@ -43,9 +43,9 @@ def _items(
         return Following.filter(follower=actor, state=FollowState.ACCEPTED), target_ids
 
     async def member_ids(rows: Sequence[Membership]) -> list[Any]:
-        return [actor_id(settings, row.member.actor) for row in rows]
+        return [row.actor_uri for row in rows]
 
-    return Membership.filter(space=space).select_related("member__actor"), member_ids
+    return Membership.filter(space=space, state=MembershipState.ACCEPTED), member_ids
 
 
 async def actor_collection(

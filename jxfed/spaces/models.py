@@ -50,22 +50,38 @@ class Space(Model):
         table = "space"
 
 
+class MembershipState(StrEnum):
+    ACCEPTED = "accepted"
+    PENDING = "pending"  # a join request waiting for a space manager
+    INVITED = "invited"  # an invitation waiting for the invitee's Accept
+
+
 class Membership(Model):
-    """A local member's role in a space (remote members come with federation)."""
+    """Someone's role in a space: a local member, or an actor of a peer instance."""
 
     id = fields.IntField(primary_key=True)
     space: fields.ForeignKeyRelation[Space] = fields.ForeignKeyField(
         "jxfed.Space", related_name="memberships", on_delete=fields.CASCADE
     )
-    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
-        "jxfed.Member", related_name="memberships", on_delete=fields.CASCADE
+    actor_uri = fields.CharField(max_length=500)
+    member: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "jxfed.Member", related_name="memberships", null=True, on_delete=fields.CASCADE
     )
+    inbox = fields.CharField(max_length=1000, null=True)
     role = fields.CharEnumField(Role, max_length=16)
+    state = fields.CharEnumField(
+        MembershipState, max_length=16, default=MembershipState.ACCEPTED
+    )
+    activity_id = fields.CharField(max_length=500, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "membership"
-        unique_together = (("space", "member"),)
+        unique_together = (("space", "actor_uri"),)
+
+    @property
+    def is_local(self) -> bool:
+        return self.member_id is not None  # type: ignore[attr-defined]
 
 
 class Post(Model):

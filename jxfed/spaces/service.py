@@ -6,9 +6,11 @@ import nh3
 from tortoise.transactions import in_transaction
 
 from jxfed.actors.accounts import member_by_name, new_actor
+from jxfed.actors.documents import actor_id
 from jxfed.actors.models import ActorKind
 from jxfed.actors.names import validate_name
 from jxfed.errors import BadRequest
+from jxfed.settings import Settings
 from jxfed.spaces.models import Access, Membership, Role, Space
 
 
@@ -21,6 +23,7 @@ def parse_access(value: str) -> Access:
 
 
 async def add_space(
+    settings: Settings,
     slug: str,
     *,
     name: str,
@@ -44,7 +47,12 @@ async def add_space(
             language=language,
             default_role=default_role,
         )
-        await Membership.create(space=space, member=owner_member, role=Role.SPACE_MANAGER)
+        await Membership.create(
+            space=space,
+            member=owner_member,
+            actor_uri=actor_id(settings, owner_member.actor),
+            role=Role.SPACE_MANAGER,
+        )
     return space
 
 

@@ -43,6 +43,6 @@ async def cast(instance: Settings) -> Cast:
         ("vigil", "Vigil", Access.ON_REQUEST),
         ("litigation", "Litigation", Access.CONFIDENTIAL),
     ]:
-        await add_space(slug, name=title, access=access, owner=amina.actor.name)
+        await add_space(instance, slug, name=title, access=access, owner=amina.actor.name)
     actors = {actor.name: actor for actor in await LocalActor.all()}
     return Cast(actors["amina"], actors["sahel"], actors["vigil"], actors["litigation"])
