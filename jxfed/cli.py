@@ -62,6 +62,14 @@ def build_parser() -> Parser:
     post.add_argument("name")
     post.add_argument("text")
     users.add_parser("timeline", help="the newest notes NAME follows").add_argument("name")
+    for action, text in (("join", "asks to join"), ("leave", "leaves")):
+        sub = users.add_parser(action, help=f"NAME {text} a space of a peer (slug@host or URL)")
+        sub.add_argument("name")
+        sub.add_argument("space")
+    users.add_parser("invitations", help="pending invitations of NAME").add_argument("name")
+    sub = users.add_parser("accept-invite", help="NAME accepts an invitation to a space")
+    sub.add_argument("name")
+    sub.add_argument("space", help="the space's URI")
 
     spaces = commands.add_parser("spaces", help="manage spaces").add_subparsers(
         dest="action", required=True, parser_class=Parser
@@ -74,11 +82,19 @@ def build_parser() -> Parser:
     )
     spaces_add.add_argument("--owner", required=True, help="the member who manages it")
     spaces.add_parser("list", help="list spaces")
-    spaces.add_parser("requests", help="pending follow requests of a space").add_argument("slug")
+    spaces.add_parser("requests", help="pending join and follow requests").add_argument("slug")
+    spaces.add_parser("members", help="members of a space, with roles").add_argument("slug")
     for action in ("accept", "reject"):
-        sub = spaces.add_parser(action, help=f"{action} a pending follow request")
+        sub = spaces.add_parser(action, help=f"{action} a pending join or follow request")
         sub.add_argument("slug")
         sub.add_argument("actor", help="the requesting actor's URI")
+    sub = spaces.add_parser("invite", help="invite an actor of a peer into a space")
+    sub.add_argument("slug")
+    sub.add_argument("actor", help="name@host or URL")
+    sub.add_argument("--by", required=True, help="the inviting space manager")
+    sub.add_argument(
+        "--role", choices=["reader", "contributor", "content_manager", "space_manager"]
+    )
 
     peers = commands.add_parser("peers", help="manage the allowlist").add_subparsers(
         dest="action", required=True, parser_class=Parser

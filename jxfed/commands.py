@@ -11,14 +11,15 @@ import orjson
 
 from jxfed.activitypub.peers import allow_peer, list_peers, remove_peer
 from jxfed.actors.accounts import add_member, list_members, member_by_name
-from jxfed.actors.models import Follower, FollowState, Profile
+from jxfed.actors.models import Follower, Following, FollowState, Profile
 from jxfed.errors import ConfigError, NotFound
 from jxfed.serve import serve, work
 from jxfed.services import Services
 from jxfed.settings import Settings, parse_bind
-from jxfed.spaces import follows
-from jxfed.spaces.models import Space
+from jxfed.spaces import follows, joining
+from jxfed.spaces.models import Membership, MembershipState, Space
 from jxfed.spaces.posts import home_timeline, publish_note
+from jxfed.spaces.roles import parse_role
 from jxfed.spaces.service import add_space, list_spaces, parse_access
 
 
@@ -78,6 +79,19 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
         elif args.action == "post":
             post = await publish_note(services, actor, args.text)
             print(f"jxfed: published {post.uri}")
+        elif args.action == "join":
+            following = await joining.join(services, actor, args.space)
+            print(f"jxfed: {actor.name} asked to join {following.target_uri}")
+        elif args.action == "leave":
+            await joining.leave(services, actor, args.space)
+            print(f"jxfed: {actor.name} left {args.space}")
+        elif args.action == "invitations":
+            pending = Following.filter(follower=actor, state=FollowState.PENDING)
+            for invitation in await pending.exclude(follow_id__contains=settings.domain):
+                print(invitation.target_uri)
+        elif args.action == "accept-invite":
+            await joining.accept_invitation(services, actor, args.space)
+            print(f"jxfed: {actor.name} joined {args.space}")
         else:
             for post in await home_timeline(actor):
                 print(f"{post.published:%Y-%m-%d %H:%M}\t{post.author_uri}\t{post.content}")
@@ -86,8 +100,7 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
 async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
     if args.action == "add":
         space = await add_space(
-            settings,
-            args.slug, name=args.name, access=parse_access(args.access), owner=args.owner
+            settings, args.slug, name=args.name, access=parse_access(args.access), owner=args.owner
         )
         print(f"jxfed: space {settings.url('/spaces/' + space.actor.name)}")
         return
@@ -100,14 +113,31 @@ async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
         raise NotFound(f"no space named {args.slug!r}")
     space = found
     if args.action == "requests":
-        pending = Follower.filter(followed=space.actor, state=FollowState.PENDING)
-        for request in await pending.order_by("id"):
-            print(request.follower_uri)
+        joins = Membership.filter(space=space, state=MembershipState.PENDING)
+        follows_ = Follower.filter(followed=space.actor, state=FollowState.PENDING)
+        for membership in await joins.order_by("id"):
+            print(f"{membership.actor_uri}\tjoin")
+        for request in await follows_.order_by("id"):
+            print(f"{request.follower_uri}\tfollow")
+        return
+    if args.action == "members":
+        for membership in await Membership.filter(space=space).order_by("id"):
+            print(f"{membership.actor_uri}\t{membership.role.value}\t{membership.state.value}")
         return
     async with running(settings) as services:
-        await follows.answer_follow_request(
-            services, space, args.actor, accept=args.action == "accept"
-        )
+        if args.action == "invite":
+            manager = (await member_by_name(args.by)).actor
+            role = parse_role(args.role) if args.role else None
+            await joining.invite(services, space, manager, args.actor, role)
+            print(f"jxfed: invited {args.actor} to {args.slug}")
+            return
+        accept = args.action == "accept"
+        if await Membership.filter(
+            space=space, actor_uri=args.actor, state=MembershipState.PENDING
+        ).exists():
+            await joining.answer_join_request(services, space, args.actor, accept)
+        else:
+            await follows.answer_follow_request(services, space, args.actor, accept)
     print(f"jxfed: {args.action}ed {args.actor} in {args.slug}")
 
 

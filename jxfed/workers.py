@@ -12,7 +12,7 @@ from jxfed.activitypub.inbox import process_due
 from jxfed.activitypub.keyfetch import KeyFetcher
 from jxfed.services import Services
 from jxfed.settings import Settings
-from jxfed.spaces import follows, posts
+from jxfed.spaces import follows, joining, posts
 
 log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 0.5
@@ -22,6 +22,7 @@ def start_services(settings: Settings, key_fetcher: KeyFetcher | None = None) ->
     """The Services of a running instance, its inbox dispatch table filled by the upper layers."""
     services = Services(settings, key_fetcher)
     follows.register(services)
+    joining.register(services)
     posts.register(services)
     return services
 

@@ -34,6 +34,32 @@ def respond(base_url: str, kind: str, actor: str, to: Mapping[str, Any]) -> dict
     }
 
 
+def join(base_url: str, actor: str, space: str) -> dict[str, Any]:
+    return {
+        "@context": AS_CONTEXT,
+        "id": new_activity_id(base_url),
+        "type": "Join",
+        "actor": actor,
+        "object": space,
+    }
+
+
+def leave(base_url: str, actor: str, space: str) -> dict[str, Any]:
+    return {**join(base_url, actor, space), "type": "Leave"}
+
+
+def invite(base_url: str, space: str, invitee: str) -> dict[str, Any]:
+    """The space invites `invitee` into itself (object: the space, target: the invitee)."""
+    return {
+        "@context": AS_CONTEXT,
+        "id": new_activity_id(base_url),
+        "type": "Invite",
+        "actor": space,
+        "object": space,
+        "target": invitee,
+    }
+
+
 def undo(base_url: str, actor: str, what: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "@context": AS_CONTEXT,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from jxfed.actors.models import ActorKind, LocalActor, Member, OutboxActivity
 from jxfed.errors import NotFound
-from jxfed.spaces.models import Access, Space
+from jxfed.spaces.models import Access, Membership, MembershipState, Space
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,31 @@ async def public_actor(kind: ActorKind, name: str) -> PublicActor:
         raise NotFound(f"no {_WORD[kind]} named {name!r} here")
     space.actor = actor
     return PublicActor(actor, space)
+
+
+async def confidential_space_for(name: str, signer: str) -> PublicActor:
+    """A confidential space, for a signer who is one of its members (or invited), or the
+    instance actor of an instance hosting one; NotFound for anybody else, as if it did not exist.
+    """
+    space = await Space.get_or_none(actor__name=name, access=Access.CONFIDENTIAL).select_related(
+        "actor"
+    )
+    if space is None or not await _may_see(space, signer):
+        raise NotFound(f"no space named {name!r} here")
+    return PublicActor(space.actor, space)
+
+
+async def _may_see(space: Space, signer: str) -> bool:
+    members = Membership.filter(
+        space=space, state__in=[MembershipState.ACCEPTED, MembershipState.INVITED]
+    )
+    if await members.filter(actor_uri=signer).exists():
+        return True
+    signer_host, _, path = signer.partition("://")[2].partition("/")
+    if path != "actor":
+        return False
+    uris = await members.values_list("actor_uri", flat=True)
+    return any(str(uri).partition("://")[2].partition("/")[0] == signer_host for uri in uris)
 
 
 async def public_actor_by_name(name: str) -> PublicActor:

@@ -37,7 +37,7 @@ async def follow_decision(actor: LocalActor) -> FollowState | None:
     return None
 
 
-async def _send(
+async def send(
     services: Services, activity: Mapping[str, Any], sender: LocalActor, inbox: str
 ) -> None:
     await services.peers.refresh()
@@ -66,7 +66,7 @@ class FollowHandlers:
         async def apply() -> None:
             if decision is None:
                 reply = activities.respond(self.base, "Reject", followed_uri, activity)
-                await _send(self.services, reply, followed, follower.delivery_inbox)
+                await send(self.services, reply, followed, follower.delivery_inbox)
                 return
             await Follower.filter(followed=followed, follower_uri=follower.uri).delete()
             await Follower.create(
@@ -78,7 +78,7 @@ class FollowHandlers:
             )
             if decision == FollowState.ACCEPTED:
                 reply = activities.respond(self.base, "Accept", followed_uri, activity)
-                await _send(self.services, reply, followed, follower.delivery_inbox)
+                await send(self.services, reply, followed, follower.delivery_inbox)
 
         return apply
 
@@ -127,7 +127,7 @@ async def follow(services: Services, member: LocalActor, handle: str) -> Followi
         following = await Following.create(
             follower=member, target_uri=uri, follow_id=activity["id"], state=FollowState.PENDING
         )
-        await _send(services, activity, member, target.delivery_inbox)
+        await send(services, activity, member, target.delivery_inbox)
     return following
 
 
@@ -142,7 +142,7 @@ async def unfollow(services: Services, member: LocalActor, handle: str) -> None:
     activity = activities.undo(services.settings.base_url, services.actor_uri(member), original)
     async with in_transaction():
         await following.delete()
-        await _send(services, activity, member, target.delivery_inbox)
+        await send(services, activity, member, target.delivery_inbox)
 
 
 async def answer_follow_request(
@@ -173,7 +173,7 @@ async def answer_follow_request(
             await Follower.filter(id=pending.id).update(state=FollowState.ACCEPTED)
         else:
             await Follower.filter(id=pending.id).delete()
-        await _send(services, reply, actor, pending.inbox)
+        await send(services, reply, actor, pending.inbox)
 
 
 def register(services: Services) -> None:
@@ -182,5 +182,6 @@ def register(services: Services) -> None:
     dispatcher.register("Follow", None, handlers.on_follow)
     dispatcher.register("Undo", "Follow", handlers.on_undo_follow)
     for kind in ("Accept", "Reject"):
-        dispatcher.register(kind, "Follow", handlers.on_response)
-        dispatcher.register(kind, None, handlers.on_response)
+        # A Join is remembered like a Follow on the joiner's side: the same answer handler.
+        for answered in ("Follow", "Join", None):
+            dispatcher.register(kind, answered, handlers.on_response)

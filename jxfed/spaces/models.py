@@ -69,9 +69,7 @@ class Membership(Model):
     )
     inbox = fields.CharField(max_length=1000, null=True)
     role = fields.CharEnumField(Role, max_length=16)
-    state = fields.CharEnumField(
-        MembershipState, max_length=16, default=MembershipState.ACCEPTED
-    )
+    state = fields.CharEnumField(MembershipState, max_length=16, default=MembershipState.ACCEPTED)
     activity_id = fields.CharField(max_length=500, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

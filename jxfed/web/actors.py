@@ -9,7 +9,8 @@ from jxfed.actors.documents import actor_document, actor_id
 from jxfed.actors.models import ActorKind
 from jxfed.collections.actors import actor_collection
 from jxfed.collections.pages import parse_cursor
-from jxfed.spaces.directory import PublicActor, public_actor
+from jxfed.errors import NotFound
+from jxfed.spaces.directory import PublicActor, confidential_space_for, public_actor
 from jxfed.spaces.models import Access
 from jxfed.web.context import services
 from jxfed.web.responses import activity_response, wanted_representation
@@ -19,13 +20,30 @@ blueprint = Blueprint("actors", __name__)
 _KINDS = {"users": ActorKind.PERSON, "spaces": ActorKind.GROUP}
 
 
-async def _render_actor(found: PublicActor) -> Response | str:
+async def _visible(kind: ActorKind, name: str) -> tuple[PublicActor, bool]:
+    """The actor, and whether the request's signature was already checked.
+
+    A confidential space answers only a signed request from one of its members (or their
+    instance actor); anyone else gets the same 404 as for a name that does not exist.
+    """
+    try:
+        return await public_actor(kind, name), False
+    except NotFound:
+        if kind != ActorKind.GROUP or wanted_representation(request) == "html":
+            raise
+        key = await signed_by_peer(request)
+        return await confidential_space_for(name, key.owner), True
+
+
+async def _render_actor(found: PublicActor, verified: bool = False) -> Response | str:
     settings = services().settings
     space = found.space
     locked = found.actor.kind == ActorKind.APPLICATION or (
         space is not None and space.access != Access.OPEN
     )
-    listed = found.actor.kind != ActorKind.APPLICATION
+    listed = found.actor.kind != ActorKind.APPLICATION and (
+        space is None or space.access != Access.CONFIDENTIAL
+    )
     if wanted_representation(request) == "html":
         html = await render_template(
             "actor.html",
@@ -37,7 +55,7 @@ async def _render_actor(found: PublicActor) -> Response | str:
         response = Response(html, content_type="text/html; charset=utf-8")
         response.vary.add("Accept")
         return response
-    if found.actor.kind != ActorKind.APPLICATION:
+    if found.actor.kind != ActorKind.APPLICATION and not verified:
         # Peers fetch the instance actor unsigned to verify its signed fetches: that one only.
         await signed_by_peer(request)
     document = actor_document(settings, found.actor, locked=locked, listed=listed)
@@ -46,7 +64,7 @@ async def _render_actor(found: PublicActor) -> Response | str:
 
 @blueprint.get("/<any(users, spaces):kind>/<name>")
 async def local_actor(kind: str, name: str) -> Response | str:
-    return await _render_actor(await public_actor(_KINDS[kind], name))
+    return await _render_actor(*await _visible(_KINDS[kind], name))
 
 
 @blueprint.get("/actor")
@@ -56,8 +74,9 @@ async def the_instance_actor() -> Response | str:
 
 @blueprint.get("/<any(users, spaces):kind>/<name>/<collection>")
 async def collection(kind: str, name: str, collection: str) -> Response:
-    found = await public_actor(_KINDS[kind], name)
-    await signed_by_peer(request)
+    found, verified = await _visible(_KINDS[kind], name)
+    if not verified:
+        await signed_by_peer(request)
     cursor = parse_cursor(request.args)
     document = await actor_collection(
         services().settings, found.actor, found.space, collection, cursor

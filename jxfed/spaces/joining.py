@@ -1,0 +1,258 @@
+"""Joining spaces across instances: Join, Accept/Reject(Join), Leave, Invite, Accept(Invite).
+
+An open space accepts a Join at once with its default role; an on_request space keeps it
+pending until a space manager answers; a confidential space accepts only those it invited.
+On the joiner's instance the membership is remembered as a Following of the space, so the
+space's Announces are taken in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from tortoise.transactions import in_transaction
+
+from jxfed.activitypub.dispatch import Activity, Apply
+from jxfed.actors import activities
+from jxfed.actors.models import ActorKind, Following, FollowState, LocalActor
+from jxfed.actors.paths import local_actor_by_uri
+from jxfed.actors.remote import remote_actor, resolve_account
+from jxfed.errors import BadRequest, Conflict, NotFound
+from jxfed.spaces.follows import send
+from jxfed.spaces.models import Access, Membership, MembershipState, Role, Space
+from jxfed.spaces.roles import Action, require
+
+if TYPE_CHECKING:
+    from jxfed.services import Services
+
+
+async def space_of(base_url: str, uri: object) -> Space | None:
+    """The local space an URI names, or None."""
+    if not isinstance(uri, str):
+        return None
+    actor = await local_actor_by_uri(base_url, uri)
+    if actor is None or actor.kind != ActorKind.GROUP:
+        return None
+    space = await Space.get(actor=actor)
+    space.actor = actor
+    return space
+
+
+async def is_last_manager(membership: Membership) -> bool:
+    if membership.role != Role.SPACE_MANAGER:
+        return False
+    managers = Membership.filter(
+        space_id=membership.space_id,  # type: ignore[attr-defined]
+        role=Role.SPACE_MANAGER,
+        state=MembershipState.ACCEPTED,
+    )
+    return await managers.count() <= 1
+
+
+class JoinHandlers:
+    """What the space's instance does with Join, Leave and Accept(Invite)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.base = services.settings.base_url
+
+    async def on_join(self, activity: Activity) -> Apply | None:
+        space = await space_of(self.base, activity.get("object"))
+        if space is None:
+            return None
+        joiner = await remote_actor(self.services, activity["actor"])
+        space_uri = self.services.actor_uri(space.actor)
+
+        async def apply() -> None:
+            existing = await Membership.get_or_none(space=space, actor_uri=joiner.uri)
+            if existing is not None and existing.state == MembershipState.ACCEPTED:
+                state: MembershipState | None = MembershipState.ACCEPTED
+            elif (
+                existing is not None and existing.state == MembershipState.INVITED
+            ) or space.access == Access.OPEN:
+                state = MembershipState.ACCEPTED
+            elif space.access == Access.ON_REQUEST:
+                state = MembershipState.PENDING
+            else:
+                state = None  # confidential: invitation only
+            if state is None:
+                reply = activities.respond(self.base, "Reject", space_uri, activity)
+                await send(self.services, reply, space.actor, joiner.delivery_inbox)
+                return
+            if existing is None:
+                await Membership.create(
+                    space=space,
+                    actor_uri=joiner.uri,
+                    inbox=joiner.delivery_inbox,
+                    role=space.default_role,
+                    state=state,
+                    activity_id=activity["id"],
+                )
+            else:
+                await Membership.filter(id=existing.id).update(
+                    state=state, inbox=joiner.delivery_inbox, activity_id=activity["id"]
+                )
+            if state == MembershipState.ACCEPTED:
+                reply = activities.respond(self.base, "Accept", space_uri, activity)
+                await send(self.services, reply, space.actor, joiner.delivery_inbox)
+
+        return apply
+
+    async def on_leave(self, activity: Activity) -> Apply | None:
+        space = await space_of(self.base, activity.get("object"))
+        if space is None:
+            return None
+
+        async def apply() -> None:
+            membership = await Membership.get_or_none(space=space, actor_uri=activity["actor"])
+            if membership is not None and not await is_last_manager(membership):
+                await membership.delete()
+
+        return apply
+
+    async def on_accept_invite(self, activity: Activity) -> Apply | None:
+        invite = activity.get("object")
+        invite_id = invite.get("id") if isinstance(invite, Mapping) else invite
+        if not isinstance(invite_id, str):
+            return None
+
+        async def apply() -> None:
+            await Membership.filter(
+                activity_id=invite_id, actor_uri=activity["actor"], state=MembershipState.INVITED
+            ).update(state=MembershipState.ACCEPTED)
+
+        return apply
+
+
+class MemberSideHandlers:
+    """What a member's instance does with an Invite from a space of a peer."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.base = services.settings.base_url
+
+    async def on_invite(self, activity: Activity) -> Apply | None:
+        invitee = await local_actor_by_uri(self.base, str(activity.get("target")))
+        space_uri = activity.get("object")
+        if invitee is None or space_uri != activity["actor"]:
+            return None
+
+        async def apply() -> None:
+            if not await Following.filter(follower=invitee, target_uri=space_uri).exists():
+                await Following.create(
+                    follower=invitee,
+                    target_uri=space_uri,
+                    follow_id=activity["id"],
+                    state=FollowState.PENDING,
+                )
+
+        return apply
+
+
+async def join(services: Services, member: LocalActor, handle: str) -> Following:
+    """A local member asks to join a space of a peer (`slug@host` or URL): sends Join."""
+    uri = await resolve_account(services, handle)
+    space = await remote_actor(services, uri)
+    if space.kind != "Group":
+        raise BadRequest(f"{handle} is not a space")
+    existing = await Following.get_or_none(follower=member, target_uri=uri)
+    if existing is not None:
+        return existing
+    activity = activities.join(services.settings.base_url, services.actor_uri(member), uri)
+    async with in_transaction():
+        following = await Following.create(
+            follower=member, target_uri=uri, follow_id=activity["id"], state=FollowState.PENDING
+        )
+        await send(services, activity, member, space.delivery_inbox)
+    return following
+
+
+async def leave(services: Services, member: LocalActor, handle: str) -> None:
+    uri = await resolve_account(services, handle)
+    following = await Following.get_or_none(follower=member, target_uri=uri)
+    if following is None:
+        raise NotFound(f"{member.name} is not a member of {handle}")
+    space = await remote_actor(services, uri)
+    activity = activities.leave(services.settings.base_url, services.actor_uri(member), uri)
+    async with in_transaction():
+        await following.delete()
+        await send(services, activity, member, space.delivery_inbox)
+
+
+async def accept_invitation(services: Services, member: LocalActor, space_uri: str) -> None:
+    """The invitee accepts a pending invitation: Accept(Invite) to the space."""
+    invitation = await Following.get_or_none(
+        follower=member, target_uri=space_uri, state=FollowState.PENDING
+    )
+    if invitation is None:
+        raise NotFound(f"{member.name} has no pending invitation to {space_uri}")
+    space = await remote_actor(services, space_uri)
+    invite: dict[str, Any] = {"id": invitation.follow_id, "type": "Invite", "actor": space_uri}
+    reply = activities.respond(
+        services.settings.base_url, "Accept", services.actor_uri(member), invite
+    )
+    async with in_transaction():
+        await Following.filter(id=invitation.id).update(state=FollowState.ACCEPTED)
+        await send(services, reply, member, space.delivery_inbox)
+
+
+async def invite(
+    services: Services, space: Space, manager: LocalActor, handle: str, role: Role | None = None
+) -> Membership:
+    """A space manager invites an actor of a peer (needed for confidential spaces)."""
+    manager_uri = services.actor_uri(manager)
+    own = await Membership.get_or_none(space=space, actor_uri=manager_uri)
+    require(own.role if own and own.state == MembershipState.ACCEPTED else None, Action.INVITE)
+    uri = await resolve_account(services, handle)
+    invitee = await remote_actor(services, uri)
+    if await Membership.filter(space=space, actor_uri=uri).exists():
+        raise Conflict(f"{handle} is already a member of this space or invited")
+    space_actor = await space.actor
+    space_uri = services.actor_uri(space_actor)
+    activity = activities.invite(services.settings.base_url, space_uri, uri)
+    async with in_transaction():
+        membership = await Membership.create(
+            space=space,
+            actor_uri=uri,
+            inbox=invitee.delivery_inbox,
+            role=role or space.default_role,
+            state=MembershipState.INVITED,
+            activity_id=activity["id"],
+        )
+        await send(services, activity, space_actor, invitee.delivery_inbox)
+    return membership
+
+
+async def answer_join_request(
+    services: Services, space: Space, actor_uri: str, accept: bool
+) -> None:
+    """A space manager accepts or rejects a pending join request."""
+    pending = await Membership.get_or_none(
+        space=space, actor_uri=actor_uri, state=MembershipState.PENDING
+    )
+    if pending is None or pending.inbox is None:
+        raise NotFound(f"no pending join request from {actor_uri}")
+    space_actor = await space.actor
+    space_uri = services.actor_uri(space_actor)
+    request = activities.join(services.settings.base_url, actor_uri, space_uri)
+    request["id"] = pending.activity_id or request["id"]
+    reply = activities.respond(
+        services.settings.base_url, "Accept" if accept else "Reject", space_uri, request
+    )
+    async with in_transaction():
+        if accept:
+            await Membership.filter(id=pending.id).update(state=MembershipState.ACCEPTED)
+        else:
+            await Membership.filter(id=pending.id).delete()
+        await send(services, reply, space_actor, pending.inbox)
+
+
+def register(services: Services) -> None:
+    space_side = JoinHandlers(services)
+    member_side = MemberSideHandlers(services)
+    dispatcher = services.dispatcher
+    dispatcher.register("Join", None, space_side.on_join)
+    dispatcher.register("Leave", None, space_side.on_leave)
+    dispatcher.register("Accept", "Invite", space_side.on_accept_invite)
+    dispatcher.register("Invite", None, member_side.on_invite)

@@ -1,0 +1,141 @@
+"""Spaces across instances: joining, join requests, invitations, confidential visibility.
+
+A hosts sahel (open), detention (on request) and litigation (confidential), managed by amina;
+bruno is on B, a peer; carla is on C, which nobody trusts.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+
+from tests.federation.network import (
+    Network,
+    eventually,
+    lines,
+    make_network,
+    private_key_of,
+    signed,
+)
+from tests.servers import InstanceFactory
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture
+def net(instances: InstanceFactory) -> Network:
+    return make_network(instances)
+
+
+def members(net: Network, slug: str) -> list[str]:
+    return lines(net.a.cli("spaces", "members", slug).stdout)
+
+
+async def test_joining_an_open_space_gives_the_default_role_at_once(net: Network) -> None:
+    bruno = f"{net.b.url}/users/bruno"
+    net.b.cli("users", "join", "bruno", f"sahel@{net.a.domain}")
+
+    async def joined() -> bool:
+        """A lists bruno as a contributor, and B knows he is in (his following lists sahel)."""
+        return (
+            f"{bruno}\tcontributor\taccepted" in members(net, "sahel")
+            and "sahel" in net.a.cli("fetch", f"{bruno}/following?page=true").stdout
+        )
+
+    await eventually(joined)
+
+
+async def test_a_join_request_waits_for_a_space_manager(net: Network) -> None:
+    bruno = f"{net.b.url}/users/bruno"
+    net.b.cli("users", "join", "bruno", f"detention@{net.a.domain}")
+
+    async def requested() -> bool:
+        """The request is listed for the space managers."""
+        return lines(net.a.cli("spaces", "requests", "detention").stdout) == [f"{bruno}\tjoin"]
+
+    await eventually(requested)
+    assert f"{bruno}\tcontributor\tpending" in members(net, "detention")
+    net.a.cli("spaces", "accept", "detention", bruno)
+
+    async def accepted() -> bool:
+        """bruno is a member, and B has heard so."""
+        return "detention" in net.a.cli("fetch", f"{bruno}/following?page=true").stdout
+
+    await eventually(accepted)
+    assert f"{bruno}\tcontributor\taccepted" in members(net, "detention")
+
+
+async def test_a_confidential_space_refuses_an_uninvited_join_and_accepts_an_invited_one(
+    net: Network,
+) -> None:
+    bruno = f"{net.b.url}/users/bruno"
+    space = f"{net.a.url}/spaces/litigation"
+    uninvited = net.b.cli("users", "join", "bruno", space, check=False)
+    assert uninvited.returncode != 0 and "404" in uninvited.stderr  # B may not even see it
+    net.a.cli(
+        "spaces",
+        "invite",
+        "litigation",
+        f"bruno@{net.b.domain}",
+        "--by",
+        "amina",
+        "--role",
+        "reader",
+    )
+
+    async def invited() -> bool:
+        """bruno has a pending invitation on B."""
+        return net.b.cli("users", "invitations", "bruno").stdout.strip() == space
+
+    await eventually(invited)
+    net.b.cli("users", "accept-invite", "bruno", space)
+
+    async def member() -> bool:
+        """A lists bruno as a reader of the confidential space."""
+        return f"{bruno}\treader\taccepted" in members(net, "litigation")
+
+    await eventually(member)
+
+
+async def test_only_members_and_their_instances_may_read_a_confidential_space(net: Network) -> None:
+    space = f"{net.a.url}/spaces/litigation"
+    async with aiohttp.ClientSession() as session:
+        before = await signed(session, "GET", space, private_key_of(net.b))
+    assert before[0] == 404  # no member on B yet: the same answer as for a free name
+    net.a.cli("spaces", "invite", "litigation", f"bruno@{net.b.domain}", "--by", "amina")
+    async with aiohttp.ClientSession() as session:
+        as_instance = await signed(session, "GET", space, private_key_of(net.b))
+        as_bruno = await signed(
+            session, "GET", f"{space}/members?page=true", private_key_of(net.b, "bruno")
+        )
+        from_c = await signed(session, "GET", space, private_key_of(net.c))
+        unsigned_members = await session.get(
+            f"{space}/members", headers={"Accept": "application/activity+json"}
+        )
+    assert as_instance[0] == 200 and as_instance[1]["type"] == "Group"
+    assert as_instance[1]["manuallyApprovesFollowers"] is True
+    assert as_instance[1]["discoverable"] is False
+    assert as_bruno[0] == 200 and f"{net.a.url}/users/amina" in as_bruno[1]["orderedItems"]
+    assert from_c[0] == 403
+    assert unsigned_members.status == 401
+    webfinger = net.a.url + f"/.well-known/webfinger?resource=acct:litigation@{net.a.domain}"
+    async with aiohttp.ClientSession() as session, session.get(webfinger) as response:
+        assert response.status == 404
+
+
+async def test_leaving_a_space_removes_the_membership(net: Network) -> None:
+    bruno = f"{net.b.url}/users/bruno"
+    net.b.cli("users", "join", "bruno", f"sahel@{net.a.domain}")
+
+    async def joined() -> bool:
+        """bruno is a member of sahel."""
+        return any(line.startswith(bruno) for line in members(net, "sahel"))
+
+    await eventually(joined)
+    net.b.cli("users", "leave", "bruno", f"sahel@{net.a.domain}")
+
+    async def left() -> bool:
+        """bruno is no longer a member."""
+        return not any(line.startswith(bruno) for line in members(net, "sahel"))
+
+    await eventually(left)
