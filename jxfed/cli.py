@@ -58,9 +58,11 @@ def build_parser() -> Parser:
         sub = users.add_parser(action, help=f"NAME {text}s an actor of a peer (name@host or URL)")
         sub.add_argument("name")
         sub.add_argument("target")
-    post = users.add_parser("post", help="publish a public note to NAME's followers")
+    post = users.add_parser("post", help="publish a note to NAME's followers, or in a space")
     post.add_argument("name")
     post.add_argument("text")
+    post.add_argument("--space", help="a space here (SLUG) or of a peer (slug@host or URL)")
+    post.add_argument("--title", help="a title: the post becomes an article")
     users.add_parser("timeline", help="the newest notes NAME follows").add_argument("name")
     for action, text in (("join", "asks to join"), ("leave", "leaves")):
         sub = users.add_parser(action, help=f"NAME {text} a space of a peer (slug@host or URL)")
@@ -84,6 +86,7 @@ def build_parser() -> Parser:
     spaces.add_parser("list", help="list spaces")
     spaces.add_parser("requests", help="pending join and follow requests").add_argument("slug")
     spaces.add_parser("members", help="members of a space, with roles").add_argument("slug")
+    spaces.add_parser("posts", help="the newest posts of a space").add_argument("slug")
     for action in ("accept", "reject"):
         sub = spaces.add_parser(action, help=f"{action} a pending join or follow request")
         sub.add_argument("slug")

@@ -12,7 +12,7 @@ from jxfed.activitypub.inbox import process_due
 from jxfed.activitypub.keyfetch import KeyFetcher
 from jxfed.services import Services
 from jxfed.settings import Settings
-from jxfed.spaces import follows, joining, posts
+from jxfed.spaces import follows, joining, relay
 
 log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 0.5
@@ -23,7 +23,7 @@ def start_services(settings: Settings, key_fetcher: KeyFetcher | None = None) ->
     services = Services(settings, key_fetcher)
     follows.register(services)
     joining.register(services)
-    posts.register(services)
+    relay.register(services)
     return services
 
 

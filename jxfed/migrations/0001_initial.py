@@ -200,6 +200,7 @@ class Migration(migrations.Migration):
                 ('title', fields.CharField(default='', max_length=500)),
                 ('content', fields.TextField(unique=False)),
                 ('in_reply_to', fields.CharField(null=True, max_length=500)),
+                ('audience', fields.CharField(null=True, max_length=500)),
                 ('space', fields.ForeignKeyField('jxfed.Space', source_field='space_id', null=True, db_constraint=True, to_field='id', related_name='posts', on_delete=OnDelete.CASCADE)),
                 ('public', fields.BooleanField(default=False)),
                 ('local', fields.BooleanField(default=False)),

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from jxfed.actors.models import ActorKind, LocalActor, Member, OutboxActivity
 from jxfed.errors import NotFound
-from jxfed.spaces.models import Access, Membership, MembershipState, Space
+from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +58,16 @@ async def _may_see(space: Space, signer: str) -> bool:
         return False
     uris = await members.values_list("actor_uri", flat=True)
     return any(str(uri).partition("://")[2].partition("/")[0] == signer_host for uri in uris)
+
+
+async def may_read_post(post: Post, signer: str) -> bool:
+    """Public posts to any peer; a confidential space's (or a private) post only to members."""
+    if post.public:
+        return True
+    if post.space_id is None:  # type: ignore[attr-defined]
+        return False
+    space = await Space.get(id=post.space_id)  # type: ignore[attr-defined]
+    return await _may_see(space, signer)
 
 
 async def public_actor_by_name(name: str) -> PublicActor:

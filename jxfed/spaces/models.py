@@ -92,6 +92,7 @@ class Post(Model):
     title = fields.CharField(max_length=500, default="")
     content = fields.TextField()
     in_reply_to = fields.CharField(max_length=500, null=True)
+    audience = fields.CharField(max_length=500, null=True)  # the space it was posted in
     space: fields.ForeignKeyNullableRelation[Space] = fields.ForeignKeyField(
         "jxfed.Space", related_name="posts", null=True, on_delete=fields.CASCADE
     )

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import nh3
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from jxfed.activitypub.delivery import enqueue
@@ -18,7 +19,7 @@ from jxfed.actors.activities import AS_CONTEXT, new_activity_id
 from jxfed.actors.documents import AS_PUBLIC
 from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
 from jxfed.errors import BadRequest
-from jxfed.spaces.models import Post
+from jxfed.spaces.models import Membership, MembershipState, Post
 
 if TYPE_CHECKING:
     from jxfed.services import Services
@@ -142,14 +143,15 @@ def _published(note: Activity) -> datetime:
 
 
 async def home_timeline(member: LocalActor, limit: int = 20) -> list[Post]:
-    """Newest notes of the actors the member follows."""
+    """Newest posts of the actors the member follows and of the spaces the member is in."""
     followed = await Following.filter(follower=member, state=FollowState.ACCEPTED).values_list(
         "target_uri", flat=True
     )
-    return list(await Post.filter(author_uri__in=list(followed)).order_by("-id").limit(limit))
-
-
-def register(services: Services) -> None:
-    handlers = PostHandlers(services)
-    for kind in ("Note", "Article"):
-        services.dispatcher.register("Create", kind, handlers.on_create)
+    uris = [str(uri) for uri in followed]
+    spaces = await Membership.filter(
+        member__actor=member, state=MembershipState.ACCEPTED
+    ).values_list("space_id", flat=True)
+    posts = Post.filter(
+        Q(author_uri__in=uris) | Q(audience__in=uris) | Q(space_id__in=list(spaces))
+    )
+    return list(await posts.order_by("-id").limit(limit))

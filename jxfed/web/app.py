@@ -5,7 +5,7 @@ from __future__ import annotations
 from quart import Quart
 
 from jxfed.services import Services
-from jxfed.web import actors, inbox, wellknown
+from jxfed.web import actors, inbox, objects, wellknown
 from jxfed.web.errors import register_error_handlers
 from jxfed.web.finishing import register_finishing
 
@@ -21,6 +21,7 @@ def create_app(services: Services) -> Quart:
     app.register_blueprint(wellknown.blueprint)
     app.register_blueprint(actors.blueprint)
     app.register_blueprint(inbox.blueprint)
+    app.register_blueprint(objects.blueprint)
     register_error_handlers(app)
     register_finishing(app)
     return app

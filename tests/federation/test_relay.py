@@ -1,0 +1,146 @@
+"""The space relay on real instances (FEP-1b12): posts in a space reach its members' instances.
+
+A hosts sahel (open) and litigation (confidential); bruno on B joins them. In these tests C is a
+peer of A's with no member in any space, the way the confidentiality matrix needs it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import aiohttp
+import orjson
+import pytest
+
+from tests.federation.network import Network, eventually, make_network, private_key_of, signed
+from tests.servers import InstanceFactory
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture
+def net(instances: InstanceFactory) -> Network:
+    network = make_network(instances)
+    network.a.cli("peers", "allow", network.c.domain)  # C: a peer, but no member anywhere
+    return network
+
+
+async def member_of(net: Network, slug: str) -> None:
+    bruno = f"{net.b.url}/users/bruno"
+    if slug == "litigation":
+        net.a.cli("spaces", "invite", slug, f"bruno@{net.b.domain}", "--by", "amina")
+        space = f"{net.a.url}/spaces/{slug}"
+
+        async def invited() -> bool:
+            """bruno sees the invitation."""
+            return space in net.b.cli("users", "invitations", "bruno").stdout
+
+        await eventually(invited)
+        net.b.cli("users", "accept-invite", "bruno", space)
+    else:
+        net.b.cli("users", "join", "bruno", f"{slug}@{net.a.domain}")
+
+    async def joined() -> bool:
+        """A counts bruno among the members."""
+        return f"{bruno}\tcontributor\taccepted" in net.a.cli("spaces", "members", slug).stdout
+
+    await eventually(joined)
+
+
+def timeline(instance, name: str) -> str:  # type: ignore[no-untyped-def]
+    return instance.cli("users", "timeline", name).stdout
+
+
+async def test_a_post_in_an_open_space_reaches_its_members_instances(net: Network) -> None:
+    await member_of(net, "sahel")
+    net.a.cli("users", "post", "amina", "Sahel weekly brief", "--space", "sahel")
+
+    async def arrived() -> bool:
+        """bruno, on B, reads the post the space announced."""
+        return "Sahel weekly brief" in timeline(net.b, "bruno")
+
+    await eventually(arrived)
+    outbox = orjson.loads(net.b.cli("fetch", f"{net.a.url}/spaces/sahel/outbox?page=true").stdout)[
+        "orderedItems"
+    ]
+    [announce] = outbox
+    assert announce["type"] == "Announce"
+    assert announce["object"]["type"] == "Create"
+    assert announce["object"]["actor"] == f"{net.a.url}/users/amina"
+    assert announce["object"]["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+
+
+async def test_a_remote_members_post_is_relayed_to_the_space(net: Network) -> None:
+    await member_of(net, "sahel")
+    net.b.cli(
+        "users", "post", "bruno", "Field notes from Niamey", "--space", f"sahel@{net.a.domain}"
+    )
+
+    async def relayed() -> bool:
+        """amina, a member on A, reads bruno's post through the space."""
+        return "Field notes from Niamey" in timeline(net.a, "amina")
+
+    await eventually(relayed)
+
+
+async def test_a_confidential_post_reaches_members_instances_and_nobody_else(net: Network) -> None:
+    await member_of(net, "litigation")
+    net.c.cli("users", "follow", "carla", f"sahel@{net.a.domain}")  # C follows an open space
+    net.a.cli("users", "post", "amina", "Witness statement, draft 2", "--space", "litigation")
+
+    async def arrived() -> bool:
+        """bruno, a member on B, reads it."""
+        return "Witness statement" in timeline(net.b, "bruno")
+
+    await eventually(arrived)
+    with sqlite3.connect(net.c.directory / "jxfed.sqlite3") as c_db:
+        leaked = c_db.execute(
+            "SELECT count(*) FROM inbox_item WHERE document LIKE '%Witness%'"
+        ).fetchone()[0]
+    assert leaked == 0
+    post_uri = next(
+        line.split("\t")[2]
+        for line in net.a.cli("spaces", "posts", "litigation").stdout.splitlines()
+    )
+    space = f"{net.a.url}/spaces/litigation"
+    async with aiohttp.ClientSession() as session:
+        for url in (post_uri, space, f"{space}/outbox?page=true", f"{space}/members?page=true"):
+            status, _ = await signed(session, "GET", url, private_key_of(net.c))
+            assert status == 404, url
+        status, note = await signed(session, "GET", post_uri, private_key_of(net.b, "bruno"))
+    assert status == 200 and "Witness statement" in note["content"]
+    public_outbox = orjson.loads(
+        net.c.cli("fetch", f"{net.a.url}/users/amina/outbox?page=true").stdout
+    )
+    assert "Witness" not in orjson.dumps(public_outbox).decode()
+    assert "litigation" not in net.c.cli("fetch", f"{net.a.url}/nodeinfo/2.1").stdout
+
+
+async def test_a_reader_cannot_post_in_a_space(net: Network) -> None:
+    net.a.cli(
+        "spaces",
+        "invite",
+        "litigation",
+        f"bruno@{net.b.domain}",
+        "--by",
+        "amina",
+        "--role",
+        "reader",
+    )
+    space = f"{net.a.url}/spaces/litigation"
+
+    async def invited() -> bool:
+        """bruno sees the invitation."""
+        return space in net.b.cli("users", "invitations", "bruno").stdout
+
+    await eventually(invited)
+    net.b.cli("users", "accept-invite", "bruno", space)
+    net.b.cli("users", "post", "bruno", "Readers may not post", "--space", space)
+    net.a.cli("users", "post", "amina", "Managers may", "--space", "litigation")
+
+    async def managers_post_arrived() -> bool:
+        """The manager's later post reached B, so bruno's had time to be refused."""
+        return "Managers may" in timeline(net.b, "bruno")
+
+    await eventually(managers_post_arrived)
+    assert "Readers may not post" not in timeline(net.a, "amina")
