@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from jxfed.activitypub.delivery import enqueue
 from jxfed.activitypub.dispatch import Activity, Apply
+from jxfed.activitypub.proofs import create_proof
 from jxfed.actors.activities import AS_CONTEXT, new_activity_id
 from jxfed.actors.documents import AS_PUBLIC
 from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
@@ -24,7 +25,7 @@ from jxfed.spaces.models import Membership, MembershipState, Post
 if TYPE_CHECKING:
     from jxfed.services import Services
 
-MAX_NOTE_CHARACTERS = 5000
+MAX_CHARACTERS = 20_000
 LINK_REL = "nofollow noopener noreferrer"
 
 
@@ -32,41 +33,68 @@ def sanitise(content: str) -> str:
     return nh3.clean(content, link_rel=LINK_REL)
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def text_to_html(text: str) -> str:
+    """Plain text as escaped HTML paragraphs (a blank line starts a new one)."""
+    paragraphs = [p for p in text.strip().split("\n\n") if p.strip()]
+    return "".join(
+        "<p>" + html.escape(p.strip()).replace("\n", "<br>") + "</p>" for p in paragraphs
+    )
+
+
+def build_create(
+    services: Services,
+    author: LocalActor,
+    text: str,
+    *,
+    to: list[str],
+    cc: list[str],
+    audience: str | None = None,
+    title: str | None = None,
+) -> dict[str, Any]:
+    """A Create of a Note (an Article when titled) by a local member, with an FEP-8b32 proof."""
+    text = text.strip()
+    if not text:
+        raise BadRequest("a post needs some text")
+    if len(text) > MAX_CHARACTERS:
+        raise BadRequest(f"a post has at most {MAX_CHARACTERS} characters")
+    author_uri = services.actor_uri(author)
+    now = iso(datetime.now(UTC))
+    object_id = new_activity_id(services.settings.base_url).replace("/activities/", "/objects/")
+    where: dict[str, Any] = {"to": to, "cc": cc, **({"audience": audience} if audience else {})}
+    note: dict[str, Any] = {
+        "id": object_id,
+        "type": "Article" if title else "Note",
+        "attributedTo": author_uri,
+        "content": text_to_html(text),
+        "published": now,
+        **where,
+    }
+    if title:
+        note["name"] = title.strip()
+    create = {
+        "@context": AS_CONTEXT,
+        "id": f"{object_id}/activity",
+        "type": "Create",
+        "actor": author_uri,
+        "published": now,
+        **where,
+        "object": note,
+    }
+    keys = services.keyring.keys_of(author)
+    return create_proof(create, keys.ed25519_private, f"{author_uri}#ed25519-key")
 
 
 async def publish_note(services: Services, member: LocalActor, text: str) -> Post:
     """Publish a public note: stored, put in the outbox, delivered to followers' inboxes."""
-    text = text.strip()
-    if not text:
-        raise BadRequest("a note needs some text")
-    if len(text) > MAX_NOTE_CHARACTERS:
-        raise BadRequest(f"a note has at most {MAX_NOTE_CHARACTERS} characters")
-    base = services.settings.base_url
     author = services.actor_uri(member)
+    create = build_create(services, member, text, to=[AS_PUBLIC], cc=[f"{author}/followers"])
+    note = create["object"]
+    note_id, content = note["id"], note["content"]
     now = datetime.now(UTC)
-    note_id = new_activity_id(base).replace("/activities/", "/objects/")
-    content = "<p>" + html.escape(text).replace("\n", "<br>") + "</p>"
-    note: dict[str, Any] = {
-        "id": note_id,
-        "type": "Note",
-        "attributedTo": author,
-        "content": content,
-        "published": _iso(now),
-        "to": [AS_PUBLIC],
-        "cc": [f"{author}/followers"],
-    }
-    create = {
-        "@context": AS_CONTEXT,
-        "id": f"{note_id}/activity",
-        "type": "Create",
-        "actor": author,
-        "published": note["published"],
-        "to": note["to"],
-        "cc": note["cc"],
-        "object": note,
-    }
     await services.peers.refresh()
     async with in_transaction():
         post = await Post.create(

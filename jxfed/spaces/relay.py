@@ -8,7 +8,6 @@ accept the announced post without fetching it again; without a valid proof they 
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -22,7 +21,6 @@ from jxfed.activitypub.dispatch import Activity, Apply
 from jxfed.activitypub.keys import multibase_to_ed25519_public
 from jxfed.activitypub.proofs import (
     ProofError,
-    create_proof,
     proof_controller_matches,
     proof_verification_method,
     verify_proof,
@@ -34,7 +32,7 @@ from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
 from jxfed.spaces.joining import space_of
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
-from jxfed.spaces.posts import PostHandlers, sanitise
+from jxfed.spaces.posts import PostHandlers, build_create, sanitise
 from jxfed.spaces.roles import Action, may, require
 
 if TYPE_CHECKING:
@@ -44,17 +42,6 @@ log = logging.getLogger(__name__)
 MAX_CHARACTERS = 20_000
 
 
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def text_to_html(text: str) -> str:
-    paragraphs = [p for p in text.strip().split("\n\n") if p.strip()]
-    return "".join(
-        "<p>" + html.escape(p.strip()).replace("\n", "<br>") + "</p>" for p in paragraphs
-    )
-
-
 def addressing(space_uri: str, access: Access) -> dict[str, list[str]]:
     """An open space's posts are public; others go to the space only (never public)."""
     if access == Access.OPEN:
@@ -62,7 +49,7 @@ def addressing(space_uri: str, access: Access) -> dict[str, list[str]]:
     return {"to": [space_uri], "cc": []}
 
 
-def build_create(
+def space_create(
     services: Services,
     author: LocalActor,
     space_uri: str,
@@ -70,39 +57,10 @@ def build_create(
     text: str,
     title: str | None = None,
 ) -> dict[str, Any]:
-    """A Create of a Note (or an Article with a title) by `author`, in the space, with a proof."""
-    text = text.strip()
-    if not text:
-        raise BadRequest("a post needs some text")
-    if len(text) > MAX_CHARACTERS:
-        raise BadRequest(f"a post has at most {MAX_CHARACTERS} characters")
-    base = services.settings.base_url
-    author_uri = services.actor_uri(author)
-    now = iso(datetime.now(UTC))
-    object_id = new_activity_id(base).replace("/activities/", "/objects/")
-    note: dict[str, Any] = {
-        "id": object_id,
-        "type": "Article" if title else "Note",
-        "attributedTo": author_uri,
-        "content": text_to_html(text),
-        "published": now,
-        "audience": space_uri,
-        **addressing(space_uri, access),
-    }
-    if title:
-        note["name"] = title.strip()
-    create = {
-        "@context": AS_CONTEXT,
-        "id": f"{object_id}/activity",
-        "type": "Create",
-        "actor": author_uri,
-        "published": now,
-        "audience": space_uri,
-        **addressing(space_uri, access),
-        "object": note,
-    }
-    keys = services.keyring.keys_of(author)
-    return create_proof(create, keys.ed25519_private, f"{author_uri}#ed25519-key")
+    """A member's Create addressed to a space (its audience)."""
+    return build_create(
+        services, author, text, **addressing(space_uri, access), audience=space_uri, title=title
+    )
 
 
 async def store_post(create: Mapping[str, Any], space: Space | None, *, local: bool) -> bool:
@@ -169,7 +127,7 @@ async def post_in_space(
     )
     require(membership.role if membership else None, Action.POST)
     space_actor = await space.actor
-    create = build_create(
+    create = space_create(
         services, author, services.actor_uri(space_actor), space.access, text, title
     )
     async with in_transaction():
@@ -194,7 +152,7 @@ async def post_to_remote_space(
     if space.kind != "Group":
         raise BadRequest(f"{space_uri} is not a space")
     open_space = space.document.get("manuallyApprovesFollowers") is False
-    create = build_create(
+    create = space_create(
         services, author, space_uri, Access.OPEN if open_space else Access.ON_REQUEST, text, title
     )
     async with in_transaction():

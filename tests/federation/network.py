@@ -112,7 +112,7 @@ async def signed(
             return response.status, {}
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 20.0) -> None:
+async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 40.0) -> None:
     """Wait until `check` holds (federation is asynchronous); fail after `seconds`."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -124,3 +124,23 @@ async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 20.0
 
 def lines(result_stdout: str) -> list[str]:
     return [line for line in result_stdout.splitlines() if line.strip()]
+
+
+async def invite_bruno(net: Network, slug: str, role: str = "contributor") -> None:
+    """amina invites bruno (B) into a space of A; bruno accepts; A lists him as a member."""
+    space = f"{net.a.url}/spaces/{slug}"
+    bruno = f"{net.b.url}/users/bruno"
+    net.a.cli("spaces", "invite", slug, f"bruno@{net.b.domain}", "--by", "amina", "--role", role)
+
+    async def invited() -> bool:
+        """bruno has the invitation on B."""
+        return space in net.b.cli("users", "invitations", "bruno").stdout
+
+    await eventually(invited)
+    net.b.cli("users", "accept-invite", "bruno", space)
+
+    async def member() -> bool:
+        """A lists bruno with that role."""
+        return f"{bruno}\t{role}\taccepted" in net.a.cli("spaces", "members", slug).stdout
+
+    await eventually(member)

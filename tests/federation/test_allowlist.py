@@ -20,18 +20,11 @@ from tests.federation.network import (
     AP,
     Network,
     eventually,
-    make_network,
     private_key_of,
     signed,
 )
-from tests.servers import InstanceFactory
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture
-def net(instances: InstanceFactory) -> Network:
-    return make_network(instances)
 
 
 def create_note(

@@ -12,7 +12,14 @@ import aiohttp
 import orjson
 import pytest
 
-from tests.federation.network import Network, eventually, make_network, private_key_of, signed
+from tests.federation.network import (
+    Network,
+    eventually,
+    invite_bruno,
+    make_network,
+    private_key_of,
+    signed,
+)
 from tests.servers import InstanceFactory
 
 pytestmark = pytest.mark.server
@@ -28,17 +35,9 @@ def net(instances: InstanceFactory) -> Network:
 async def member_of(net: Network, slug: str) -> None:
     bruno = f"{net.b.url}/users/bruno"
     if slug == "litigation":
-        net.a.cli("spaces", "invite", slug, f"bruno@{net.b.domain}", "--by", "amina")
-        space = f"{net.a.url}/spaces/{slug}"
-
-        async def invited() -> bool:
-            """bruno sees the invitation."""
-            return space in net.b.cli("users", "invitations", "bruno").stdout
-
-        await eventually(invited)
-        net.b.cli("users", "accept-invite", "bruno", space)
-    else:
-        net.b.cli("users", "join", "bruno", f"{slug}@{net.a.domain}")
+        await invite_bruno(net, slug)
+        return
+    net.b.cli("users", "join", "bruno", f"{slug}@{net.a.domain}")
 
     async def joined() -> bool:
         """A counts bruno among the members."""
@@ -117,24 +116,8 @@ async def test_a_confidential_post_reaches_members_instances_and_nobody_else(net
 
 
 async def test_a_reader_cannot_post_in_a_space(net: Network) -> None:
-    net.a.cli(
-        "spaces",
-        "invite",
-        "litigation",
-        f"bruno@{net.b.domain}",
-        "--by",
-        "amina",
-        "--role",
-        "reader",
-    )
     space = f"{net.a.url}/spaces/litigation"
-
-    async def invited() -> bool:
-        """bruno sees the invitation."""
-        return space in net.b.cli("users", "invitations", "bruno").stdout
-
-    await eventually(invited)
-    net.b.cli("users", "accept-invite", "bruno", space)
+    await invite_bruno(net, "litigation", role="reader")
     net.b.cli("users", "post", "bruno", "Readers may not post", "--space", space)
     net.a.cli("users", "post", "amina", "Managers may", "--space", "litigation")
 

@@ -12,19 +12,13 @@ import pytest
 from tests.federation.network import (
     Network,
     eventually,
+    invite_bruno,
     lines,
-    make_network,
     private_key_of,
     signed,
 )
-from tests.servers import InstanceFactory
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture
-def net(instances: InstanceFactory) -> Network:
-    return make_network(instances)
 
 
 def members(net: Network, slug: str) -> list[str]:
@@ -68,33 +62,11 @@ async def test_a_join_request_waits_for_a_space_manager(net: Network) -> None:
 async def test_a_confidential_space_refuses_an_uninvited_join_and_accepts_an_invited_one(
     net: Network,
 ) -> None:
-    bruno = f"{net.b.url}/users/bruno"
     space = f"{net.a.url}/spaces/litigation"
     uninvited = net.b.cli("users", "join", "bruno", space, check=False)
     assert uninvited.returncode != 0 and "404" in uninvited.stderr  # B may not even see it
-    net.a.cli(
-        "spaces",
-        "invite",
-        "litigation",
-        f"bruno@{net.b.domain}",
-        "--by",
-        "amina",
-        "--role",
-        "reader",
-    )
-
-    async def invited() -> bool:
-        """bruno has a pending invitation on B."""
-        return net.b.cli("users", "invitations", "bruno").stdout.strip() == space
-
-    await eventually(invited)
-    net.b.cli("users", "accept-invite", "bruno", space)
-
-    async def member() -> bool:
-        """A lists bruno as a reader of the confidential space."""
-        return f"{bruno}\treader\taccepted" in members(net, "litigation")
-
-    await eventually(member)
+    await invite_bruno(net, "litigation", role="reader")
+    assert net.b.cli("users", "invitations", "bruno").stdout.strip() == ""
 
 
 async def test_only_members_and_their_instances_may_read_a_confidential_space(net: Network) -> None:
