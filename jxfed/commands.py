@@ -148,10 +148,19 @@ async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
             print(f"{membership.actor_uri}\t{membership.role.value}\t{membership.state.value}")
         return
     async with running(settings) as services:
+        if args.action in ("remove", "role"):
+            manager = (await member_by_name(args.by)).actor
+            if args.action == "remove":
+                await joining.remove_member(services, space, manager, args.actor)
+            else:
+                new_role = parse_role(args.role)
+                await joining.change_role(services, space, manager, args.actor, new_role)
+            print(f"jxfed: {args.action} done for {args.actor} in {args.slug}")
+            return
         if args.action == "invite":
             manager = (await member_by_name(args.by)).actor
-            role = parse_role(args.role) if args.role else None
-            await joining.invite(services, space, manager, args.actor, role)
+            invited_role = parse_role(args.role) if args.role else None
+            await joining.invite(services, space, manager, args.actor, invited_role)
             print(f"jxfed: invited {args.actor} to {args.slug}")
             return
         accept = args.action == "accept"

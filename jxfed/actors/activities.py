@@ -60,6 +60,18 @@ def invite(base_url: str, space: str, invitee: str) -> dict[str, Any]:
     }
 
 
+def remove(base_url: str, actor: str, removed: str, collection: str) -> dict[str, Any]:
+    """`actor` removes `removed` from `collection` (a space's members)."""
+    return {
+        "@context": AS_CONTEXT,
+        "id": new_activity_id(base_url),
+        "type": "Remove",
+        "actor": actor,
+        "object": removed,
+        "target": collection,
+    }
+
+
 def undo(base_url: str, actor: str, what: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "@context": AS_CONTEXT,

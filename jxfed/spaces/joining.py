@@ -256,3 +256,66 @@ def register(services: Services) -> None:
     dispatcher.register("Leave", None, space_side.on_leave)
     dispatcher.register("Accept", "Invite", space_side.on_accept_invite)
     dispatcher.register("Invite", None, member_side.on_invite)
+    dispatcher.register("Remove", None, RemovalHandler(services).on_remove)
+
+
+async def manager_membership(services: Services, space: Space, manager: LocalActor) -> Membership:
+    own = await Membership.get_or_none(
+        space=space, actor_uri=services.actor_uri(manager), state=MembershipState.ACCEPTED
+    )
+    if own is None:
+        raise NotFound(f"{manager.name} is not a member of this space")
+    return own
+
+
+async def remove_member(
+    services: Services, space: Space, manager: LocalActor, actor_uri: str
+) -> None:
+    """A space manager removes a member: from now on nothing of the space is sent to them."""
+    require((await manager_membership(services, space, manager)).role, Action.REMOVE_MEMBER)
+    membership = await Membership.get_or_none(space=space, actor_uri=actor_uri)
+    if membership is None:
+        raise NotFound(f"{actor_uri} is not a member of this space")
+    if await is_last_manager(membership):
+        raise Conflict("the last space manager cannot be removed")
+    space_actor = await space.actor
+    space_uri = services.actor_uri(space_actor)
+    async with in_transaction():
+        await membership.delete()
+        if membership.inbox is not None:
+            removal = activities.remove(
+                services.settings.base_url, space_uri, actor_uri, f"{space_uri}/members"
+            )
+            await send(services, removal, space_actor, membership.inbox)
+
+
+async def change_role(
+    services: Services, space: Space, manager: LocalActor, actor_uri: str, role: Role
+) -> None:
+    """A space manager changes a member's role (enforced here, where the space lives)."""
+    require((await manager_membership(services, space, manager)).role, Action.CHANGE_ROLE)
+    membership = await Membership.get_or_none(
+        space=space, actor_uri=actor_uri, state=MembershipState.ACCEPTED
+    )
+    if membership is None:
+        raise NotFound(f"{actor_uri} is not a member of this space")
+    if role != Role.SPACE_MANAGER and await is_last_manager(membership):
+        raise Conflict("the last space manager cannot be demoted")
+    await Membership.filter(id=membership.id).update(role=role)
+
+
+class RemovalHandler:
+    """A member's instance hears that a space removed one of its members."""
+
+    def __init__(self, services: Services) -> None:
+        self.base = services.settings.base_url
+
+    async def on_remove(self, activity: Activity) -> Apply | None:
+        member = await local_actor_by_uri(self.base, str(activity.get("object")))
+        if member is None or activity.get("target") != f"{activity['actor']}/members":
+            return None
+
+        async def apply() -> None:
+            await Following.filter(follower=member, target_uri=activity["actor"]).delete()
+
+        return apply

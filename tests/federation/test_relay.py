@@ -127,3 +127,28 @@ async def test_a_reader_cannot_post_in_a_space(net: Network) -> None:
 
     await eventually(managers_post_arrived)
     assert "Readers may not post" not in timeline(net.a, "amina")
+
+
+async def test_a_removed_members_instance_stops_receiving_at_once(net: Network) -> None:
+    bruno = f"{net.b.url}/users/bruno"
+    await member_of(net, "litigation")
+    net.a.cli("spaces", "remove", "litigation", bruno, "--by", "amina")
+    net.a.cli("users", "post", "amina", "After the removal", "--space", "litigation")
+    await member_of(net, "sahel")
+    net.a.cli("users", "post", "amina", "Sahel update", "--space", "sahel")
+
+    async def later_news_arrived() -> bool:
+        """B is still a peer and gets sahel's later post (so it would have got the other)."""
+        return "Sahel update" in timeline(net.b, "bruno")
+
+    await eventually(later_news_arrived)
+    with sqlite3.connect(net.b.directory / "jxfed.sqlite3") as b_db:
+        received = b_db.execute(
+            "SELECT count(*) FROM inbox_item WHERE document LIKE '%After the removal%'"
+        ).fetchone()[0]
+    assert received == 0
+    assert "litigation" not in net.a.cli("fetch", f"{bruno}/following?page=true").stdout
+    last_manager = net.a.cli(
+        "spaces", "remove", "litigation", f"{net.a.url}/users/amina", "--by", "amina", check=False
+    )
+    assert last_manager.returncode != 0 and "last space manager" in last_manager.stderr
