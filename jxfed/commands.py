@@ -19,6 +19,7 @@ from jxfed.services import Services
 from jxfed.settings import Settings, parse_bind
 from jxfed.spaces import follows, joining, relay
 from jxfed.spaces.models import Membership, MembershipState, Post, Space
+from jxfed.spaces.notifications import list_notifications, mark_read
 from jxfed.spaces.posts import home_timeline, publish_note
 from jxfed.spaces.roles import parse_role
 from jxfed.spaces.service import add_space, list_spaces, parse_access
@@ -69,7 +70,17 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
             uri = settings.url("/users/" + member.actor.name)
             print(f"{member.actor.name}\t{member.profile.value}\t{uri}")
         return
-    actor = (await member_by_name(args.name)).actor
+    member = await member_by_name(args.name)
+    actor = member.actor
+    if args.action == "notifications":
+        for note in await list_notifications(member, unread_only=args.unread):
+            seen = "read" if note.read else "unread"
+            print(f"{note.id}\t{note.kind.value}\t{seen}\t{note.actor_uri}\t{note.object_uri}")
+        return
+    if args.action == "read":
+        marked = await mark_read(member, args.ids or None)
+        print(f"jxfed: {marked} notification(s) marked read")
+        return
     async with running(settings) as services:
         if args.action == "follow":
             following = await follows.follow(services, actor, args.target)

@@ -2,7 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from jxfed.activitypub.models import QueueState
 from jxfed.actors.models import ActorKind, FollowState, Profile
-from jxfed.spaces.models import Access, MembershipState, Role
+from jxfed.spaces.models import Access, MembershipState, NotificationKind, Role
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
@@ -117,6 +117,20 @@ class Migration(migrations.Migration):
                 ('profile', fields.CharEnumField(default=Profile.MEMBER, description='MEMBER: member\nTRUSTED: trusted\nADMINISTRATOR: administrator', enum_type=Profile, max_length=16)),
             ],
             options={'table': 'member', 'app': 'jxfed', 'pk_attr': 'id', 'table_description': 'A local user account: a Person actor with a password and a profile.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Notification',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('member', fields.ForeignKeyField('jxfed.Member', source_field='member_id', db_constraint=True, to_field='id', related_name='notifications', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(description='NEW_POST: new_post\nREPLY: reply\nJOIN_REQUEST: join_request\nJOIN_ACCEPTED: join_accepted', enum_type=NotificationKind, max_length=16)),
+                ('actor_uri', fields.CharField(max_length=500)),
+                ('object_uri', fields.CharField(max_length=500)),
+                ('read', fields.BooleanField(default=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'notification', 'app': 'jxfed', 'indexes': [Index(fields=['member_id', 'read', 'id'])], 'pk_attr': 'id', 'table_description': 'Something a local member should hear about, until they mark it read.'},
             bases=['Model'],
         ),
         ops.CreateModel(

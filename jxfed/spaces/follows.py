@@ -18,6 +18,7 @@ from jxfed.actors.models import ActorKind, Follower, Following, FollowState, Loc
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor, resolve_account
 from jxfed.errors import BadRequest, NotFound
+from jxfed.spaces import notifications
 from jxfed.spaces.models import Access, Space
 
 if TYPE_CHECKING:
@@ -103,12 +104,18 @@ class FollowHandlers:
             return None
         accepted = activity["type"] == "Accept"
 
+        answered_join = isinstance(answered, Mapping) and answered.get("type") == "Join"
+
         async def apply() -> None:
             following = Following.filter(follow_id=follow_id, target_uri=activity["actor"])
-            if accepted:
-                await following.update(state=FollowState.ACCEPTED)
-            else:
+            if not accepted:
                 await following.delete()
+                return
+            pending = await following.filter(state=FollowState.PENDING).select_related("follower")
+            await following.update(state=FollowState.ACCEPTED)
+            if answered_join:
+                for row in pending:
+                    await notifications.join_accepted(row.follower, activity["actor"])
 
         return apply
 

@@ -19,6 +19,7 @@ from jxfed.actors.models import ActorKind, Following, FollowState, LocalActor
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor, resolve_account
 from jxfed.errors import BadRequest, Conflict, NotFound
+from jxfed.spaces import notifications
 from jxfed.spaces.follows import send
 from jxfed.spaces.models import Access, Membership, MembershipState, Role, Space
 from jxfed.spaces.roles import Action, require
@@ -89,6 +90,8 @@ class JoinHandlers:
                     state=state,
                     activity_id=activity["id"],
                 )
+                if state == MembershipState.PENDING:
+                    await notifications.join_requested(space, joiner.uri)
             else:
                 await Membership.filter(id=existing.id).update(
                     state=state, inbox=joiner.delivery_inbox, activity_id=activity["id"]

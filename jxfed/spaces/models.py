@@ -104,3 +104,28 @@ class Post(Model):
     class Meta:
         table = "post"
         indexes = (("author_uri", "id"),)
+
+
+class NotificationKind(StrEnum):
+    NEW_POST = "new_post"
+    REPLY = "reply"
+    JOIN_REQUEST = "join_request"
+    JOIN_ACCEPTED = "join_accepted"
+
+
+class Notification(Model):
+    """Something a local member should hear about, until they mark it read."""
+
+    id = fields.BigIntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "jxfed.Member", related_name="notifications", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(NotificationKind, max_length=16)
+    actor_uri = fields.CharField(max_length=500)
+    object_uri = fields.CharField(max_length=500)
+    read = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "notification"
+        indexes = (("member_id", "read", "id"),)

@@ -30,6 +30,7 @@ from jxfed.actors.documents import AS_PUBLIC
 from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
+from jxfed.spaces import notifications
 from jxfed.spaces.joining import space_of
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
 from jxfed.spaces.posts import PostHandlers, build_create, sanitise
@@ -63,13 +64,15 @@ def space_create(
     )
 
 
-async def store_post(create: Mapping[str, Any], space: Space | None, *, local: bool) -> bool:
-    """Store the Create's object as a post (once); False when it was already there."""
+async def store_post(
+    create: Mapping[str, Any], space: Space | None, *, local: bool, base_url: str
+) -> bool:
+    """Store the Create's object as a post (once) and notify; False when already there."""
     note = create["object"]
     if await Post.filter(uri=note["id"]).exists():
         return False
     content = sanitise(str(note.get("content") or ""))
-    await Post.create(
+    post = await Post.create(
         uri=note["id"],
         author_uri=note["attributedTo"],
         type=note.get("type", "Note"),
@@ -83,6 +86,7 @@ async def store_post(create: Mapping[str, Any], space: Space | None, *, local: b
         published=datetime.now(UTC),
         document={**note, "content": content},
     )
+    await notifications.post_stored(post, space, base_url)
     return True
 
 
@@ -131,7 +135,7 @@ async def post_in_space(
         services, author, services.actor_uri(space_actor), space.access, text, title
     )
     async with in_transaction():
-        await store_post(create, space, local=True)
+        await store_post(create, space, local=True, base_url=services.settings.base_url)
         await OutboxActivity.create(
             uri=create["id"],
             actor=author,
@@ -156,7 +160,7 @@ async def post_to_remote_space(
         services, author, space_uri, Access.OPEN if open_space else Access.ON_REQUEST, text, title
     )
     async with in_transaction():
-        await store_post(create, None, local=True)
+        await store_post(create, None, local=True, base_url=services.settings.base_url)
         await OutboxActivity.create(
             uri=create["id"], actor=author, type="Create", document=create, public=open_space
         )
@@ -225,7 +229,7 @@ class RelayHandlers:
             if not may(membership.role if membership else None, needed):
                 log.warning("%s may not %s in %s: not relayed", author, needed.value, space.id)
                 return
-            if await store_post(activity, space, local=False):
+            if await store_post(activity, space, local=False, base_url=self.base):
                 await relay(self.services, space, activity)
 
         return apply
@@ -240,7 +244,7 @@ class RelayHandlers:
             raise BadRequest("the announced post was not posted in the announcing space")
 
         async def apply() -> None:
-            await store_post(create, None, local=False)
+            await store_post(create, None, local=False, base_url=self.base)
 
         return apply
 

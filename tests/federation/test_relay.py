@@ -59,6 +59,11 @@ async def test_a_post_in_an_open_space_reaches_its_members_instances(net: Networ
         return "Sahel weekly brief" in timeline(net.b, "bruno")
 
     await eventually(arrived)
+    kinds = [
+        line.split("\t")[1]
+        for line in net.b.cli("users", "notifications", "bruno").stdout.splitlines()
+    ]
+    assert "new_post" in kinds
     outbox = orjson.loads(net.b.cli("fetch", f"{net.a.url}/spaces/sahel/outbox?page=true").stdout)[
         "orderedItems"
     ]

@@ -49,6 +49,10 @@ async def test_a_join_request_waits_for_a_space_manager(net: Network) -> None:
 
     await eventually(requested)
     assert f"{bruno}\tcontributor\tpending" in members(net, "detention")
+    [request] = lines(net.a.cli("users", "notifications", "amina", "--unread").stdout)
+    assert request.split("\t")[1:4] == ["join_request", "unread", bruno]
+    net.a.cli("users", "read", "amina")
+    assert net.a.cli("users", "notifications", "amina", "--unread").stdout.strip() == ""
     net.a.cli("spaces", "accept", "detention", bruno)
 
     async def accepted() -> bool:
@@ -57,6 +61,8 @@ async def test_a_join_request_waits_for_a_space_manager(net: Network) -> None:
 
     await eventually(accepted)
     assert f"{bruno}\tcontributor\taccepted" in members(net, "detention")
+    [welcome] = lines(net.b.cli("users", "notifications", "bruno").stdout)
+    assert welcome.split("\t")[1:4] == ["join_accepted", "unread", f"{net.a.url}/spaces/detention"]
 
 
 async def test_a_confidential_space_refuses_an_uninvited_join_and_accepts_an_invited_one(
