@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -16,11 +17,19 @@ from aiohttp import web
 
 @dataclass
 class Sink:
-    """Records deliveries per (host, activity id); `signed` counts those carrying a Signature."""
+    """Records deliveries per (host, activity id); `signed` counts those carrying a Signature.
+
+    `arrivals` holds the `time.perf_counter()` of each POST, in order (for rates); the first
+    `keep_samples` requests are kept whole in `samples` (URL, headers, body), to check their
+    signatures.
+    """
 
     ports: list[int] = field(default_factory=list)
     received: Counter[tuple[str, str]] = field(default_factory=Counter)
     signed: int = 0
+    arrivals: list[float] = field(default_factory=list)
+    keep_samples: int = 0
+    samples: list[tuple[str, list[tuple[str, str]], bytes]] = field(default_factory=list)
     _runners: list[web.AppRunner] = field(default_factory=list)
 
     @property
@@ -34,6 +43,10 @@ class Sink:
         except ValueError:
             return web.json_response({"error": "not JSON"}, status=400)
         self.received[(request.host, activity_id)] += 1
+        self.arrivals.append(time.perf_counter())
+        if len(self.samples) < self.keep_samples:
+            url = f"http://{request.host}{request.path_qs}"
+            self.samples.append((url, list(request.headers.items()), body))
         if "Signature" in request.headers or "Signature-Input" in request.headers:
             self.signed += 1
         return web.json_response({}, status=202)
