@@ -10,6 +10,7 @@ from hypercorn.asyncio import serve as hypercorn_serve
 from hypercorn.config import Config
 
 from jxfed.actors.accounts import ensure_instance_actor
+from jxfed.errors import ConfigError
 from jxfed.settings import Settings
 from jxfed.web.app import create_app
 from jxfed.workers import run_workers, start_services
@@ -36,13 +37,16 @@ async def serve(settings: Settings, bind: str, *, with_workers: bool = True) -> 
     config.errorlog = "-"
     config.graceful_timeout = 5
     stop = stop_on_signals()
-    print(f"jxfed: serving {settings.base_url} on http://{bind}", flush=True)
-    tasks = [hypercorn_serve(app, config, shutdown_trigger=stop.wait)]
-    if with_workers:
-        tasks.append(run_workers(services, stop))
+    print(f"jxfed: starting {settings.base_url} on http://{bind}", flush=True)
+    workers = asyncio.create_task(run_workers(services, stop)) if with_workers else None
     try:
-        await asyncio.gather(*tasks)
+        await hypercorn_serve(app, config, shutdown_trigger=stop.wait)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {bind}: {exc.strerror or exc}") from None
     finally:
+        stop.set()  # the workers finish their round and stop before the database closes
+        if workers is not None:
+            await workers
         await services.close()
 
 

@@ -15,7 +15,7 @@ from jxfed.settings import Settings
 from jxfed.spaces import follows, joining, relay
 
 log = logging.getLogger(__name__)
-IDLE_POLL_SECONDS = 0.5
+IDLE_POLL_SECONDS = 0.1  # a cheap indexed query; work written by another process waits at most this
 
 
 def start_services(settings: Settings, key_fetcher: KeyFetcher | None = None) -> Services:

@@ -79,7 +79,7 @@ class DeliveryWorker:
         batch = await claim(Delivery, BATCH, LEASE)
         if not batch:
             return 0
-        paused = await _paused_hosts({row.host for row in batch})
+        paused = await self._host_states({row.host for row in batch})
         ready = [row for row in batch if row.host not in paused]
         for row in batch:
             if row.host in paused:
@@ -89,6 +89,19 @@ class DeliveryWorker:
         answers = await asyncio.gather(*(self._send(row) for row in ready))
         await self._record(ready, answers)
         return len(batch)
+
+    async def _host_states(self, hosts: set[str]) -> dict[str, Any]:
+        """One query for the batch's hosts: tell the transport their schemes, return pauses."""
+        now = utcnow()
+        states = {state.host: state for state in await HostState.filter(host__in=list(hosts))}
+        for host in hosts:
+            state = states.get(host)
+            self._transport.know_scheme(host, state.signature_scheme if state else "cavage")
+        return {
+            host: state.paused_until
+            for host, state in states.items()
+            if state.paused_until is not None and state.paused_until > now
+        }
 
     async def _send(self, row: Delivery) -> Answer | Exception:
         async with self._limit:
@@ -143,12 +156,6 @@ class DeliveryWorker:
             last_status=status,
             last_error=error[:1000],
         )
-
-
-async def _paused_hosts(hosts: set[str]) -> dict[str, Any]:
-    now = utcnow()
-    rows = await HostState.filter(host__in=list(hosts), paused_until__gt=now)
-    return {row.host: row.paused_until for row in rows}
 
 
 async def _count_failure(host: str, base: float) -> None:

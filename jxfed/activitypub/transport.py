@@ -87,6 +87,10 @@ class Transport:
             )
         return self._session
 
+    def know_scheme(self, host: str, scheme: str) -> None:
+        """Remember a host's signature scheme, read in bulk by the delivery worker."""
+        self._schemes.setdefault(host, scheme)
+
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
