@@ -120,22 +120,33 @@ class FollowHandlers:
         return apply
 
 
-async def follow(services: Services, member: LocalActor, handle: str) -> Following:
-    """A local member follows an actor of a peer (`name@host` or URL): sends Follow."""
+async def ask(
+    services: Services, member: LocalActor, handle: str, kind: str, *, group_only: bool = False
+) -> Following:
+    """A local member sends Follow or Join to an actor of a peer (`name@host` or URL); the
+    request is remembered as a pending Following until the peer answers."""
     uri = await resolve_account(services, handle)
     if await local_actor_by_uri(services.settings.base_url, uri) is not None:
-        raise BadRequest("following local actors is not supported yet")
+        raise BadRequest("following or joining local actors is not supported yet")
     target = await remote_actor(services, uri)
+    if group_only and target.kind != "Group":
+        raise BadRequest(f"{handle} is not a space")
     existing = await Following.get_or_none(follower=member, target_uri=uri)
     if existing is not None:
         return existing
-    activity = activities.follow(services.settings.base_url, services.actor_uri(member), uri)
+    build = activities.join if kind == "Join" else activities.follow
+    activity = build(services.settings.base_url, services.actor_uri(member), uri)
     async with in_transaction():
         following = await Following.create(
             follower=member, target_uri=uri, follow_id=activity["id"], state=FollowState.PENDING
         )
         await send(services, activity, member, target.delivery_inbox)
     return following
+
+
+async def follow(services: Services, member: LocalActor, handle: str) -> Following:
+    """A local member follows an actor of a peer: sends Follow."""
+    return await ask(services, member, handle, "Follow")
 
 
 async def unfollow(services: Services, member: LocalActor, handle: str) -> None:

@@ -18,9 +18,9 @@ from jxfed.actors import activities
 from jxfed.actors.models import ActorKind, Following, FollowState, LocalActor
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor, resolve_account
-from jxfed.errors import BadRequest, Conflict, NotFound
+from jxfed.errors import Conflict, NotFound
 from jxfed.spaces import notifications
-from jxfed.spaces.follows import send
+from jxfed.spaces.follows import ask, send
 from jxfed.spaces.models import Access, Membership, MembershipState, Role, Space
 from jxfed.spaces.roles import Action, require
 
@@ -155,20 +155,7 @@ class MemberSideHandlers:
 
 async def join(services: Services, member: LocalActor, handle: str) -> Following:
     """A local member asks to join a space of a peer (`slug@host` or URL): sends Join."""
-    uri = await resolve_account(services, handle)
-    space = await remote_actor(services, uri)
-    if space.kind != "Group":
-        raise BadRequest(f"{handle} is not a space")
-    existing = await Following.get_or_none(follower=member, target_uri=uri)
-    if existing is not None:
-        return existing
-    activity = activities.join(services.settings.base_url, services.actor_uri(member), uri)
-    async with in_transaction():
-        following = await Following.create(
-            follower=member, target_uri=uri, follow_id=activity["id"], state=FollowState.PENDING
-        )
-        await send(services, activity, member, space.delivery_inbox)
-    return following
+    return await ask(services, member, handle, "Join", group_only=True)
 
 
 async def leave(services: Services, member: LocalActor, handle: str) -> None:
