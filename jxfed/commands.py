@@ -17,7 +17,7 @@ from jxfed.errors import ConfigError, NotFound
 from jxfed.serve import serve, work
 from jxfed.services import Services
 from jxfed.settings import Settings, parse_bind
-from jxfed.spaces import follows, joining, relay
+from jxfed.spaces import editing, follows, joining, relay
 from jxfed.spaces.models import Membership, MembershipState, Post, Space
 from jxfed.spaces.notifications import list_notifications, mark_read
 from jxfed.spaces.posts import home_timeline, publish_note
@@ -91,6 +91,12 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
         elif args.action == "post":
             post = await publish(services, actor, args.text, args.space, args.title)
             print(f"jxfed: published {post.uri}")
+        elif args.action == "edit":
+            edited = await editing.edit_post(services, actor, args.post, args.text, args.title)
+            print(f"jxfed: edited {edited.uri}")
+        elif args.action == "delete":
+            await editing.delete_post(services, actor, args.post)
+            print(f"jxfed: deleted {args.post}")
         elif args.action == "join":
             following = await joining.join(services, actor, args.space)
             print(f"jxfed: {actor.name} asked to join {following.target_uri}")
@@ -151,7 +157,7 @@ async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
             print(f"{request.follower_uri}\tfollow")
         return
     if args.action == "posts":
-        for post in await Post.filter(space=space).order_by("-id").limit(20):
+        for post in await Post.filter(space=space, deleted=False).order_by("-id").limit(20):
             print(f"{post.published:%Y-%m-%d %H:%M}\t{post.author_uri}\t{post.uri}\t{post.content}")
         return
     if args.action == "members":

@@ -98,7 +98,9 @@ class Post(Model):
     )
     public = fields.BooleanField(default=False)
     local = fields.BooleanField(default=False)
+    deleted = fields.BooleanField(default=False)  # a Tombstone now: content gone
     published = fields.DatetimeField()
+    updated = fields.DatetimeField(null=True)
     document: Any = fields.JSONField()
 
     class Meta:
@@ -109,6 +111,7 @@ class Post(Model):
 class NotificationKind(StrEnum):
     NEW_POST = "new_post"
     REPLY = "reply"
+    REACTION = "reaction"
     JOIN_REQUEST = "join_request"
     JOIN_ACCEPTED = "join_accepted"
 
@@ -129,3 +132,35 @@ class Notification(Model):
     class Meta:
         table = "notification"
         indexes = (("member_id", "read", "id"),)
+
+
+class PostRevision(Model):
+    """A post as it was before an edit (every edit keeps the previous text)."""
+
+    id = fields.BigIntField(primary_key=True)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "jxfed.Post", related_name="revisions", on_delete=fields.CASCADE
+    )
+    title = fields.CharField(max_length=500, default="")
+    content = fields.TextField()
+    replaced_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "post_revision"
+
+
+class Reaction(Model):
+    """A like (no emoji) or an emoji reaction to a post."""
+
+    id = fields.BigIntField(primary_key=True)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "jxfed.Post", related_name="reactions", on_delete=fields.CASCADE
+    )
+    actor_uri = fields.CharField(max_length=500)
+    emoji = fields.CharField(max_length=64, default="")
+    activity_id = fields.CharField(max_length=500, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "reaction"
+        unique_together = (("post", "actor_uri", "emoji"),)

@@ -180,6 +180,7 @@ async def home_timeline(member: LocalActor, limit: int = 20) -> list[Post]:
         member__actor=member, state=MembershipState.ACCEPTED
     ).values_list("space_id", flat=True)
     posts = Post.filter(
-        Q(author_uri__in=uris) | Q(audience__in=uris) | Q(space_id__in=list(spaces))
+        Q(author_uri__in=uris) | Q(audience__in=uris) | Q(space_id__in=list(spaces)),
+        deleted=False,
     )
     return list(await posts.order_by("-id").limit(limit))

@@ -170,23 +170,32 @@ async def post_to_remote_space(
     return await Post.get(uri=create["object"]["id"])
 
 
+async def proof_holds(services: Services, activity: Mapping[str, Any]) -> bool:
+    """True when the activity carries an FEP-8b32 proof by its own actor's Ed25519 key."""
+    actor_uri = activity.get("actor")
+    if "proof" not in activity or not isinstance(actor_uri, str):
+        return False
+    try:
+        method = proof_verification_method(activity)
+        if not proof_controller_matches(activity, actor_uri):
+            return False
+        actor = await remote_actor(services, actor_uri)
+        verify_proof(activity, multikey_of(actor.document, method))
+    except (ProofError, ValueError, KeyError):
+        return False
+    return True
+
+
 async def authentic_create(services: Services, create: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The announced Create as its author made it: by its proof, else fetched from its origin."""
+    """An announced Create (or Update) as its author made it: by its proof, else fetched."""
     author_uri = create.get("actor")
     note = create.get("object")
     if not isinstance(author_uri, str) or not isinstance(note, Mapping):
         raise BadRequest("an announced Create needs an actor and an embedded object")
     if note.get("attributedTo") != author_uri or not isinstance(note.get("id"), str):
         raise BadRequest("the announced object is not attributed to the Create's actor")
-    if "proof" in create:
-        try:
-            method = proof_verification_method(create)
-            if proof_controller_matches(create, author_uri):
-                author = await remote_actor(services, author_uri)
-                verify_proof(create, multikey_of(author.document, method))
-                return create
-        except (ProofError, ValueError, KeyError):
-            pass  # fall back on fetching it from its origin
+    if await proof_holds(services, create):
+        return create
     fetched = await services.transport.fetch_json(note["id"], await services.instance_signer())
     if fetched.get("id") != note["id"] or fetched.get("attributedTo") != author_uri:
         raise BadRequest(f"{note['id']} does not match what its origin serves")

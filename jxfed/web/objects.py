@@ -12,6 +12,7 @@ from jxfed.web.responses import activity_response
 from jxfed.web.signed import signed_by_peer
 
 blueprint = Blueprint("objects", __name__)
+AS = "https://www.w3.org/ns/activitystreams"
 
 
 @blueprint.get("/objects/<object_id>")
@@ -20,6 +21,6 @@ async def post_object(object_id: str) -> Response:
     post = await Post.get_or_none(uri=services().settings.url(f"/objects/{object_id}"), local=True)
     if post is None or not await may_read_post(post, key.owner):
         raise NotFound("no such object here")
-    return activity_response(
-        request, {"@context": "https://www.w3.org/ns/activitystreams", **post.document}
-    )
+    if post.deleted:  # the Tombstone, with 410 as Mastodon answers for deleted statuses
+        return activity_response(request, {"@context": AS, **post.document}, status=410)
+    return activity_response(request, {"@context": AS, **post.document})

@@ -157,3 +157,38 @@ async def test_a_removed_members_instance_stops_receiving_at_once(net: Network) 
         "spaces", "remove", "litigation", f"{net.a.url}/users/amina", "--by", "amina", check=False
     )
     assert last_manager.returncode != 0 and "last space manager" in last_manager.stderr
+
+
+async def test_an_edit_keeps_the_old_text_and_a_deletion_leaves_a_tombstone(net: Network) -> None:
+    await member_of(net, "sahel")
+    net.a.cli("users", "post", "amina", "Draft statement", "--space", "sahel")
+    post_uri = net.a.cli("spaces", "posts", "sahel").stdout.split("\t")[2]
+
+    async def arrived() -> bool:
+        """bruno reads the draft."""
+        return "Draft statement" in timeline(net.b, "bruno")
+
+    await eventually(arrived)
+    net.a.cli("users", "edit", "amina", post_uri, "Final statement")
+
+    async def edited() -> bool:
+        """bruno reads the final text instead, and B kept the draft as a revision."""
+        return "Final statement" in timeline(net.b, "bruno")
+
+    await eventually(edited)
+    assert "Draft statement" not in timeline(net.b, "bruno")
+    with sqlite3.connect(net.b.directory / "jxfed.sqlite3") as b_db:
+        [(kept,)] = b_db.execute("SELECT content FROM post_revision").fetchall()
+    assert "Draft statement" in kept
+    refused = net.b.cli("users", "delete", "bruno", post_uri, check=False)
+    assert refused.returncode != 0 and "author" in refused.stderr
+    net.a.cli("users", "delete", "amina", post_uri)
+
+    async def gone() -> bool:
+        """The post left bruno's timeline."""
+        return "Final statement" not in timeline(net.b, "bruno")
+
+    await eventually(gone)
+    async with aiohttp.ClientSession() as session:
+        status, tombstone = await signed(session, "GET", post_uri, private_key_of(net.b))
+    assert status == 410 and tombstone["type"] == "Tombstone"

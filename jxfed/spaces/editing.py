@@ -1,0 +1,251 @@
+"""Edits and deletions: an Update keeps the previous text as a revision; a Delete leaves a
+Tombstone. In a space they go through the relay like posts: checked against the role where the
+space lives (the author edits and deletes their own posts; a content manager deletes any),
+then announced to the members' instances, which apply them once the author's proof holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from tortoise.transactions import in_transaction
+
+from jxfed.activitypub.delivery import enqueue
+from jxfed.activitypub.dispatch import Activity, Apply
+from jxfed.activitypub.proofs import create_proof
+from jxfed.actors.activities import AS_CONTEXT, new_activity_id
+from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
+from jxfed.actors.remote import remote_actor
+from jxfed.errors import NotFound
+from jxfed.spaces.models import Membership, MembershipState, Post, PostRevision, Space
+from jxfed.spaces.posts import iso, sanitise, text_to_html
+from jxfed.spaces.relay import authentic_create, proof_holds, relay
+from jxfed.spaces.roles import Action, NotAllowed, may, require
+
+if TYPE_CHECKING:
+    from jxfed.services import Services
+
+
+async def revise(post: Post, note: Mapping[str, Any]) -> None:
+    """Keep the current text as a revision, then take the new one (sanitised)."""
+    await PostRevision.create(post=post, title=post.title, content=post.content)
+    content = sanitise(str(note.get("content") or ""))
+    await Post.filter(id=post.id).update(
+        content=content,
+        title=str(note.get("name") or "")[:500],
+        updated=datetime.now(UTC),
+        document={**post.document, **note, "content": content},
+    )
+
+
+async def tombstone(post: Post) -> None:
+    await Post.filter(id=post.id).update(
+        deleted=True,
+        content="",
+        title="",
+        updated=datetime.now(UTC),
+        document={
+            "id": post.uri,
+            "type": "Tombstone",
+            "formerType": post.type,
+            "deleted": iso(datetime.now(UTC)),
+        },
+    )
+
+
+async def _space_of(post: Post) -> Space | None:
+    space_id = post.space_id  # type: ignore[attr-defined]
+    return None if space_id is None else await Space.get(id=space_id)
+
+
+async def _role_in(space: Space, actor_uri: str) -> Any:
+    membership = await Membership.get_or_none(
+        space=space, actor_uri=actor_uri, state=MembershipState.ACCEPTED
+    )
+    return membership.role if membership else None
+
+
+async def _editable(actor_uri: str, post_uri: str, *, deleting: bool) -> Post:
+    """The post, if `actor_uri` may edit (author) or delete it (author, or a content manager)."""
+    post = await Post.get_or_none(uri=post_uri, deleted=False).prefetch_related("space")
+    if post is None:
+        raise NotFound(f"no post {post_uri}")
+    own = post.author_uri == actor_uri
+    space = post.space
+    if space is not None:
+        role = await _role_in(space, actor_uri)
+        needed = (Action.DELETE_OWN if own else Action.DELETE_ANY) if deleting else Action.EDIT_OWN
+        require(role, needed)
+    if not own and not (deleting and space is not None):
+        raise NotAllowed("only the author may change this post")
+    return post
+
+
+async def _deliver(
+    services: Services, actor: LocalActor, post: Post, activity: dict[str, Any]
+) -> None:
+    """Where a change goes: the space relay, the remote space's inbox, or the followers."""
+    await OutboxActivity.create(
+        uri=activity["id"],
+        actor=actor,
+        type=activity["type"],
+        document=activity,
+        public=post.public,
+    )
+    space = post.space
+    if space is not None:
+        await relay(services, space, activity)
+        return
+    await services.peers.refresh()
+    if post.audience:
+        target = await remote_actor(services, post.audience)
+        inboxes = [target.delivery_inbox]
+    else:
+        rows = Follower.filter(followed=actor, state=FollowState.ACCEPTED)
+        inboxes = [str(inbox) for inbox in await rows.values_list("inbox", flat=True)]
+    await enqueue(activity, actor.id, inboxes, services.peers.known)
+
+
+def _signed(services: Services, actor: LocalActor, activity: dict[str, Any]) -> dict[str, Any]:
+    uri = services.actor_uri(actor)
+    return create_proof(
+        activity, services.keyring.keys_of(actor).ed25519_private, f"{uri}#ed25519-key"
+    )
+
+
+async def edit_post(
+    services: Services, author: LocalActor, post_uri: str, text: str, title: str | None = None
+) -> Post:
+    """The author edits their post: Update sent where the post went, the old text kept."""
+    author_uri = services.actor_uri(author)
+    post = await _editable(author_uri, post_uri, deleting=False)
+    note = {**post.document, "content": text_to_html(text), "updated": iso(datetime.now(UTC))}
+    if title:
+        note["name"] = title.strip()
+    where = {key: note[key] for key in ("to", "cc", "audience") if key in note}
+    update = _signed(
+        services,
+        author,
+        {
+            "@context": AS_CONTEXT,
+            "id": new_activity_id(services.settings.base_url),
+            "type": "Update",
+            "actor": author_uri,
+            **where,
+            "object": note,
+        },
+    )
+    async with in_transaction():
+        await revise(post, note)
+        await _deliver(services, author, post, update)
+    services.work_arrived.set()
+    return await Post.get(id=post.id)
+
+
+async def delete_post(services: Services, actor: LocalActor, post_uri: str) -> None:
+    """The author (or a content manager of its space) deletes a post: a Tombstone remains."""
+    actor_uri = services.actor_uri(actor)
+    post = await _editable(actor_uri, post_uri, deleting=True)
+    where = {key: post.document[key] for key in ("to", "cc", "audience") if key in post.document}
+    delete = _signed(
+        services,
+        actor,
+        {
+            "@context": AS_CONTEXT,
+            "id": new_activity_id(services.settings.base_url),
+            "type": "Delete",
+            "actor": actor_uri,
+            **where,
+            "object": {"id": post.uri, "type": "Tombstone"},
+        },
+    )
+    async with in_transaction():
+        await tombstone(post)
+        await _deliver(services, actor, post, delete)
+    services.work_arrived.set()
+
+
+def _object_id(activity: Activity) -> str | None:
+    target = activity.get("object")
+    value = target.get("id") if isinstance(target, Mapping) else target
+    return value if isinstance(value, str) else None
+
+
+class EditHandlers:
+    """Inbound Update and Delete, directly from their actor or announced by a space."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def _allowed(self, activity: Activity, post: Post, deleting: bool) -> bool:
+        actor = activity["actor"]
+        own: bool = post.author_uri == actor
+        space = await _space_of(post)
+        if space is None:
+            return own
+        role = await _role_in(space, actor)
+        needed = (Action.DELETE_OWN if own else Action.DELETE_ANY) if deleting else Action.EDIT_OWN
+        return bool(may(role, needed) and (own or deleting))
+
+    async def on_update(self, activity: Activity) -> Apply | None:
+        note = activity["object"]
+        post = await Post.get_or_none(uri=str(note.get("id")), deleted=False)
+        if post is None or note.get("attributedTo") != activity["actor"]:
+            return None
+        if not await self._allowed(activity, post, deleting=False):
+            return None
+        return await self._apply(activity, post, deleting=False)
+
+    async def on_delete(self, activity: Activity) -> Apply | None:
+        post = await Post.get_or_none(uri=str(_object_id(activity)), deleted=False)
+        if post is None or not await self._allowed(activity, post, deleting=True):
+            return None
+        return await self._apply(activity, post, deleting=True)
+
+    async def _apply(self, activity: Activity, post: Post, deleting: bool) -> Apply:
+        async def apply() -> None:
+            if deleting:
+                await tombstone(post)
+            else:
+                await revise(post, activity["object"])
+            space = await _space_of(post)
+            if space is not None:
+                await relay(self.services, space, activity)
+
+        return apply
+
+    async def on_announced(self, announce: Activity) -> Apply | None:
+        """A space of a peer announces an edit or a deletion of one of its posts."""
+        space_uri = announce["actor"]
+        inner = announce["object"]
+        if not await Following.filter(target_uri=space_uri, state=FollowState.ACCEPTED).exists():
+            return None
+        post = await Post.get_or_none(uri=str(_object_id(inner)), audience=space_uri)
+        if post is None or post.deleted:
+            return None
+        if inner["type"] == "Update":
+            inner = await authentic_create(self.services, inner)
+        elif not await proof_holds(self.services, inner):
+            return None  # a deletion must carry its actor's proof; the space checked the role
+        deleting = inner["type"] == "Delete"
+
+        async def apply() -> None:
+            if deleting:
+                await tombstone(post)
+            else:
+                await revise(post, inner["object"])
+
+        return apply
+
+
+def register(services: Services) -> None:
+    handlers = EditHandlers(services)
+    dispatcher = services.dispatcher
+    for kind in ("Note", "Article"):
+        dispatcher.register("Update", kind, handlers.on_update)
+    dispatcher.register("Delete", None, handlers.on_delete)
+    dispatcher.register("Delete", "Tombstone", handlers.on_delete)
+    dispatcher.register("Announce", "Update", handlers.on_announced)
+    dispatcher.register("Announce", "Delete", handlers.on_announced)
