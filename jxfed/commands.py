@@ -17,7 +17,7 @@ from jxfed.errors import ConfigError, NotFound
 from jxfed.serve import serve, work
 from jxfed.services import Services
 from jxfed.settings import Settings, parse_bind
-from jxfed.spaces import editing, follows, joining, relay
+from jxfed.spaces import editing, follows, joining, reactions, relay
 from jxfed.spaces.models import Membership, MembershipState, Post, Space
 from jxfed.spaces.notifications import list_notifications, mark_read
 from jxfed.spaces.posts import home_timeline, publish_note
@@ -91,6 +91,9 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
         elif args.action == "post":
             post = await publish(services, actor, args.text, args.space, args.title)
             print(f"jxfed: published {post.uri}")
+        elif args.action == "react":
+            await reactions.react(services, actor, args.post, args.emoji)
+            print(f"jxfed: {actor.name} reacted to {args.post}")
         elif args.action == "edit":
             edited = await editing.edit_post(services, actor, args.post, args.text, args.title)
             print(f"jxfed: edited {edited.uri}")
@@ -112,7 +115,10 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
             print(f"jxfed: {actor.name} joined {args.space}")
         else:
             for post in await home_timeline(actor):
-                print(f"{post.published:%Y-%m-%d %H:%M}\t{post.author_uri}\t{post.content}")
+                counts = await reactions.summary(post)
+                print(
+                    f"{post.published:%Y-%m-%d %H:%M}\t{post.author_uri}\t{post.content}\t{counts}"
+                )
 
 
 async def publish(

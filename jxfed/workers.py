@@ -12,7 +12,7 @@ from jxfed.activitypub.inbox import process_due
 from jxfed.activitypub.keyfetch import KeyFetcher
 from jxfed.services import Services
 from jxfed.settings import Settings
-from jxfed.spaces import editing, follows, joining, relay
+from jxfed.spaces import editing, follows, joining, reactions, relay
 
 log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 0.1  # a cheap indexed query; work written by another process waits at most this
@@ -25,6 +25,7 @@ def start_services(settings: Settings, key_fetcher: KeyFetcher | None = None) ->
     joining.register(services)
     relay.register(services)
     editing.register(services)
+    reactions.register(services)
     return services
 
 

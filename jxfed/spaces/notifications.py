@@ -81,6 +81,13 @@ async def join_accepted(member: LocalActor, space_uri: str) -> None:
     await _notify(ids, NotificationKind.JOIN_ACCEPTED, space_uri, space_uri)
 
 
+async def notify_actor(
+    actor: LocalActor, kind: NotificationKind, from_uri: str, object_uri: str
+) -> None:
+    """Notify the member behind a local actor."""
+    await _notify(await _ids(Member.filter(actor=actor), "id"), kind, from_uri, object_uri)
+
+
 async def list_notifications(member: Member, unread_only: bool = False) -> list[Notification]:
     query = Notification.filter(member=member)
     if unread_only:

@@ -192,3 +192,25 @@ async def test_an_edit_keeps_the_old_text_and_a_deletion_leaves_a_tombstone(net:
     async with aiohttp.ClientSession() as session:
         status, tombstone = await signed(session, "GET", post_uri, private_key_of(net.b))
     assert status == 410 and tombstone["type"] == "Tombstone"
+
+
+async def test_a_members_reaction_reaches_the_space_and_notifies_the_author(net: Network) -> None:
+    await member_of(net, "sahel")
+    net.a.cli("users", "post", "amina", "Vote on the new statute", "--space", "sahel")
+    post_uri = net.a.cli("spaces", "posts", "sahel").stdout.split("\t")[2]
+
+    async def arrived() -> bool:
+        """bruno reads the post."""
+        return "Vote on the new statute" in timeline(net.b, "bruno")
+
+    await eventually(arrived)
+    net.b.cli("users", "react", "bruno", post_uri, "--emoji", "👍")
+
+    async def notified() -> bool:
+        """amina is told of bruno's reaction."""
+        return "reaction" in net.a.cli("users", "notifications", "amina").stdout
+
+    await eventually(notified)
+    assert "👍 1" in timeline(net.a, "amina")
+    bad = net.b.cli("users", "react", "bruno", post_uri, "--emoji", "not an emoji", check=False)
+    assert bad.returncode != 0 and "emoji" in bad.stderr

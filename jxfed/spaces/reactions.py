@@ -1,0 +1,146 @@
+"""Likes and emoji reactions (`Like`, with the emoji as `content`, as Misskey and Pleroma do).
+
+In a space a reaction is role-checked where the space lives (contributors and up: readers
+only read) and announced to the members' instances; the post's local author is notified.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from jxfed.activitypub.delivery import enqueue
+from jxfed.activitypub.dispatch import Activity, Apply
+from jxfed.activitypub.proofs import create_proof
+from jxfed.actors.activities import AS_CONTEXT, new_activity_id
+from jxfed.actors.models import Following, FollowState, LocalActor
+from jxfed.actors.paths import local_actor_by_uri
+from jxfed.actors.remote import remote_actor
+from jxfed.errors import BadRequest, NotFound
+from jxfed.spaces import notifications
+from jxfed.spaces.models import Membership, MembershipState, NotificationKind, Post, Reaction, Space
+from jxfed.spaces.relay import proof_holds, relay
+from jxfed.spaces.roles import Action, may, require
+
+if TYPE_CHECKING:
+    from jxfed.services import Services
+
+MAX_EMOJI = 16
+
+
+async def _space_of(post: Post) -> Space | None:
+    space_id = post.space_id  # type: ignore[attr-defined]
+    return None if space_id is None else await Space.get(id=space_id)
+
+
+async def _record(post: Post, actor_uri: str, emoji: str, activity_id: str, base_url: str) -> bool:
+    """Store the reaction once and tell the post's local author; False if already there."""
+    if await Reaction.filter(post=post, actor_uri=actor_uri, emoji=emoji).exists():
+        return False
+    try:
+        await Reaction.create(post=post, actor_uri=actor_uri, emoji=emoji, activity_id=activity_id)
+    except IntegrityError:
+        return False
+    author = await local_actor_by_uri(base_url, post.author_uri)
+    if author is not None and post.author_uri != actor_uri:
+        await notifications.notify_actor(author, NotificationKind.REACTION, actor_uri, post.uri)
+    return True
+
+
+async def react(services: Services, member: LocalActor, post_uri: str, emoji: str = "") -> None:
+    """A local member likes (no emoji) or reacts to a post."""
+    emoji = emoji.strip()
+    if len(emoji) > MAX_EMOJI or any(ch.isspace() for ch in emoji):
+        raise BadRequest("an emoji reaction is one short emoji or :shortcode:")
+    post = await Post.get_or_none(uri=post_uri, deleted=False)
+    if post is None:
+        raise NotFound(f"no post {post_uri}")
+    actor_uri = services.actor_uri(member)
+    space = await _space_of(post)
+    if space is not None:
+        membership = await Membership.get_or_none(
+            space=space, actor_uri=actor_uri, state=MembershipState.ACCEPTED
+        )
+        require(membership.role if membership else None, Action.COMMENT)
+    where = {key: post.document[key] for key in ("to", "cc", "audience") if key in post.document}
+    like: dict[str, Any] = {
+        "@context": AS_CONTEXT,
+        "id": new_activity_id(services.settings.base_url),
+        "type": "Like",
+        "actor": actor_uri,
+        **where,
+        "object": post.uri,
+        **({"content": emoji} if emoji else {}),
+    }
+    keys = services.keyring.keys_of(member)
+    like = create_proof(like, keys.ed25519_private, f"{actor_uri}#ed25519-key")
+    async with in_transaction():
+        await _record(post, actor_uri, emoji, like["id"], services.settings.base_url)
+        if space is not None:
+            await relay(services, space, like)
+        elif not post.local:
+            target = await remote_actor(services, post.audience or post.author_uri)
+            await services.peers.refresh()
+            await enqueue(like, member.id, [target.delivery_inbox], services.peers.known)
+    services.work_arrived.set()
+
+
+async def summary(post: Post) -> str:
+    """`♥ 2 · 👍 1`: how many liked and reacted with each emoji."""
+    counts = Counter(await Reaction.filter(post=post).values_list("emoji", flat=True))
+    return " · ".join(f"{emoji or '♥'} {count}" for emoji, count in sorted(counts.items()))
+
+
+def _emoji(activity: Mapping[str, Any]) -> str:
+    content = activity.get("content")
+    return content.strip()[:MAX_EMOJI] if isinstance(content, str) else ""
+
+
+class ReactionHandlers:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.base = services.settings.base_url
+
+    async def on_like(self, activity: Activity) -> Apply | None:
+        post = await Post.get_or_none(uri=str(activity.get("object")), deleted=False)
+        if post is None:
+            return None
+        space = await _space_of(post)
+        actor = activity["actor"]
+        if space is not None:
+            membership = await Membership.get_or_none(
+                space=space, actor_uri=actor, state=MembershipState.ACCEPTED
+            )
+            if not may(membership.role if membership else None, Action.COMMENT):
+                return None
+
+        async def apply() -> None:
+            stored = await _record(post, actor, _emoji(activity), activity["id"], self.base)
+            if stored and space is not None:
+                await relay(self.services, space, activity)
+
+        return apply
+
+    async def on_announced(self, announce: Activity) -> Apply | None:
+        like = announce["object"]
+        space_uri = announce["actor"]
+        if not await Following.filter(target_uri=space_uri, state=FollowState.ACCEPTED).exists():
+            return None
+        post = await Post.get_or_none(uri=str(like.get("object")), audience=space_uri)
+        if post is None or not await proof_holds(self.services, like):
+            return None
+
+        async def apply() -> None:
+            await _record(post, like["actor"], _emoji(like), like["id"], self.base)
+
+        return apply
+
+
+def register(services: Services) -> None:
+    handlers = ReactionHandlers(services)
+    services.dispatcher.register("Like", None, handlers.on_like)
+    services.dispatcher.register("Announce", "Like", handlers.on_announced)
