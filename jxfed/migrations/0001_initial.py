@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('member', fields.ForeignKeyField('jxfed.Member', source_field='member_id', db_constraint=True, to_field='id', related_name='notifications', on_delete=OnDelete.CASCADE)),
-                ('kind', fields.CharEnumField(description='NEW_POST: new_post\nREPLY: reply\nREACTION: reaction\nJOIN_REQUEST: join_request\nJOIN_ACCEPTED: join_accepted', enum_type=NotificationKind, max_length=16)),
+                ('kind', fields.CharEnumField(description='NEW_POST: new_post\nREPLY: reply\nREACTION: reaction\nMENTION: mention\nJOIN_REQUEST: join_request\nJOIN_ACCEPTED: join_accepted', enum_type=NotificationKind, max_length=16)),
                 ('actor_uri', fields.CharField(max_length=500)),
                 ('object_uri', fields.CharField(max_length=500)),
                 ('read', fields.BooleanField(default=False)),

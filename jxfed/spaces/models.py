@@ -112,6 +112,7 @@ class NotificationKind(StrEnum):
     NEW_POST = "new_post"
     REPLY = "reply"
     REACTION = "reaction"
+    MENTION = "mention"
     JOIN_REQUEST = "join_request"
     JOIN_ACCEPTED = "join_accepted"
 

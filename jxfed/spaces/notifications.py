@@ -54,6 +54,11 @@ async def post_stored(post: Post, space: Space | None, base_url: str) -> None:
     else:
         member_ids = []
     await _notify(member_ids, NotificationKind.NEW_POST, author, post.uri)
+    for tag in post.document.get("tag", []) or []:
+        if isinstance(tag, dict) and tag.get("type") == "Mention" and tag.get("href") != author:
+            mentioned = await local_actor_by_uri(base_url, str(tag.get("href")))
+            if mentioned is not None:
+                await notify_actor(mentioned, NotificationKind.MENTION, author, post.uri)
     if post.in_reply_to:
         parent = await Post.get_or_none(uri=post.in_reply_to, local=True)
         parent_author = None if parent is None else parent.author_uri

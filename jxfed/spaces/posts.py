@@ -19,7 +19,10 @@ from jxfed.activitypub.proofs import create_proof
 from jxfed.actors.activities import AS_CONTEXT, new_activity_id
 from jxfed.actors.documents import AS_PUBLIC
 from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
+from jxfed.actors.paths import local_actor_by_uri
+from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
+from jxfed.spaces.mentions import find_mentions, render
 from jxfed.spaces.models import Membership, MembershipState, Post
 
 if TYPE_CHECKING:
@@ -45,7 +48,7 @@ def text_to_html(text: str) -> str:
     )
 
 
-def build_create(
+async def build_create(
     services: Services,
     author: LocalActor,
     text: str,
@@ -54,6 +57,7 @@ def build_create(
     cc: list[str],
     audience: str | None = None,
     title: str | None = None,
+    mention_recipients: bool = True,
 ) -> dict[str, Any]:
     """A Create of a Note (an Article when titled) by a local member, with an FEP-8b32 proof."""
     text = text.strip()
@@ -64,15 +68,21 @@ def build_create(
     author_uri = services.actor_uri(author)
     now = iso(datetime.now(UTC))
     object_id = new_activity_id(services.settings.base_url).replace("/activities/", "/objects/")
+    mentioned = await find_mentions(services, text)
+    content, tags = render(text, mentioned, services.settings.base_url)
+    if mention_recipients:  # never for a closed space: a mention must not widen its audience
+        cc = [*cc, *(m.uri for m in mentioned if m.uri not in to and m.uri != author_uri)]
     where: dict[str, Any] = {"to": to, "cc": cc, **({"audience": audience} if audience else {})}
     note: dict[str, Any] = {
         "id": object_id,
         "type": "Article" if title else "Note",
         "attributedTo": author_uri,
-        "content": text_to_html(text),
+        "content": content,
         "published": now,
         **where,
     }
+    if tags:
+        note["tag"] = tags
     if title:
         note["name"] = title.strip()
     create = {
@@ -91,10 +101,15 @@ def build_create(
 async def publish_note(services: Services, member: LocalActor, text: str) -> Post:
     """Publish a public note: stored, put in the outbox, delivered to followers' inboxes."""
     author = services.actor_uri(member)
-    create = build_create(services, member, text, to=[AS_PUBLIC], cc=[f"{author}/followers"])
+    create = await build_create(services, member, text, to=[AS_PUBLIC], cc=[f"{author}/followers"])
     note = create["object"]
     note_id, content = note["id"], note["content"]
     now = datetime.now(UTC)
+    # Mentioned actors of peers get the note too (local ones are notified when it is stored).
+    inboxes: list[str] = []
+    for uri in note["cc"][1:]:
+        if await local_actor_by_uri(services.settings.base_url, uri) is None:
+            inboxes.append((await remote_actor(services, uri)).delivery_inbox)
     await services.peers.refresh()
     async with in_transaction():
         post = await Post.create(
@@ -109,10 +124,9 @@ async def publish_note(services: Services, member: LocalActor, text: str) -> Pos
         await OutboxActivity.create(
             uri=create["id"], actor=member, type="Create", document=create, public=True
         )
-        inboxes = await Follower.filter(followed=member, state=FollowState.ACCEPTED).values_list(
-            "inbox", flat=True
-        )
-        await enqueue(create, member.id, [str(inbox) for inbox in inboxes], services.peers.known)
+        followers = Follower.filter(followed=member, state=FollowState.ACCEPTED)
+        inboxes += [str(inbox) for inbox in await followers.values_list("inbox", flat=True)]
+        await enqueue(create, member.id, inboxes, services.peers.known)
     services.work_arrived.set()
     return post
 

@@ -50,7 +50,7 @@ def addressing(space_uri: str, access: Access) -> dict[str, list[str]]:
     return {"to": [space_uri], "cc": []}
 
 
-def space_create(
+async def space_create(
     services: Services,
     author: LocalActor,
     space_uri: str,
@@ -58,9 +58,16 @@ def space_create(
     text: str,
     title: str | None = None,
 ) -> dict[str, Any]:
-    """A member's Create addressed to a space (its audience)."""
-    return build_create(
-        services, author, text, **addressing(space_uri, access), audience=space_uri, title=title
+    """A member's Create addressed to a space (its audience); mentions add recipients only
+    in an open space."""
+    return await build_create(
+        services,
+        author,
+        text,
+        **addressing(space_uri, access),
+        audience=space_uri,
+        title=title,
+        mention_recipients=access == Access.OPEN,
     )
 
 
@@ -131,7 +138,7 @@ async def post_in_space(
     )
     require(membership.role if membership else None, Action.POST)
     space_actor = await space.actor
-    create = space_create(
+    create = await space_create(
         services, author, services.actor_uri(space_actor), space.access, text, title
     )
     async with in_transaction():
@@ -156,7 +163,7 @@ async def post_to_remote_space(
     if space.kind != "Group":
         raise BadRequest(f"{space_uri} is not a space")
     open_space = space.document.get("manuallyApprovesFollowers") is False
-    create = space_create(
+    create = await space_create(
         services, author, space_uri, Access.OPEN if open_space else Access.ON_REQUEST, text, title
     )
     async with in_transaction():
@@ -211,6 +218,10 @@ def multikey_of(actor: Mapping[str, Any], method: str) -> Ed25519PublicKey:
     raise KeyError(method)
 
 
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
 class RelayHandlers:
     """Inbound: a member's Create to a space here, and a space's Announce to members here."""
 
@@ -219,7 +230,15 @@ class RelayHandlers:
         self.base = services.settings.base_url
 
     async def local_space_of(self, note: Mapping[str, Any]) -> Space | None:
-        for uri in [note.get("audience"), *note.get("to", [])]:
+        """The space here that a post is addressed to: its audience, a recipient, or a
+        mentioned space (how a Mastodon user posts into a space: `@space@host`)."""
+        mentioned = [
+            tag.get("href")
+            for tag in note.get("tag", []) or []
+            if isinstance(tag, Mapping) and tag.get("type") == "Mention"
+        ]
+        recipients = [*_as_list(note.get("to")), *_as_list(note.get("cc"))]
+        for uri in [note.get("audience"), *recipients, *mentioned]:
             space = await space_of(self.base, uri)
             if space is not None:
                 return space

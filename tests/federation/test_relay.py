@@ -52,7 +52,14 @@ def timeline(instance, name: str) -> str:  # type: ignore[no-untyped-def]
 
 async def test_a_post_in_an_open_space_reaches_its_members_instances(net: Network) -> None:
     await member_of(net, "sahel")
-    net.a.cli("users", "post", "amina", "Sahel weekly brief", "--space", "sahel")
+    net.a.cli(
+        "users",
+        "post",
+        "amina",
+        f"Sahel weekly brief for @bruno@{net.b.domain} #Sahel",
+        "--space",
+        "sahel",
+    )
 
     async def arrived() -> bool:
         """bruno, on B, reads the post the space announced."""
@@ -63,7 +70,7 @@ async def test_a_post_in_an_open_space_reaches_its_members_instances(net: Networ
         line.split("\t")[1]
         for line in net.b.cli("users", "notifications", "bruno").stdout.splitlines()
     ]
-    assert "new_post" in kinds
+    assert "new_post" in kinds and "mention" in kinds
     outbox = orjson.loads(net.b.cli("fetch", f"{net.a.url}/spaces/sahel/outbox?page=true").stdout)[
         "orderedItems"
     ]
@@ -72,6 +79,13 @@ async def test_a_post_in_an_open_space_reaches_its_members_instances(net: Networ
     assert announce["object"]["type"] == "Create"
     assert announce["object"]["actor"] == f"{net.a.url}/users/amina"
     assert announce["object"]["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+    tags = announce["object"]["object"]["tag"]
+    assert {
+        "type": "Mention",
+        "href": f"{net.b.url}/users/bruno",
+        "name": f"@bruno@{net.b.domain}",
+    } in tags
+    assert {"type": "Hashtag", "href": f"{net.a.url}/tags/sahel", "name": "#sahel"} in tags
 
 
 async def test_a_remote_members_post_is_relayed_to_the_space(net: Network) -> None:
