@@ -101,10 +101,21 @@ def build_parser() -> Parser:
         "--access", required=True, choices=["open", "on_request", "confidential"]
     )
     spaces_add.add_argument("--owner", required=True, help="the member who manages it")
+    spaces_add.add_argument("--description", default="", help="HTML, sanitised")
+    spaces_add.add_argument("--language", default="en", choices=["en", "fr", "ar", "pt", "de"])
+    spaces_add.add_argument(
+        "--default-role",
+        default="contributor",
+        choices=["reader", "contributor", "content_manager", "space_manager"],
+        help="the role new members get",
+    )
+    spaces_add.add_argument("--parent", help="the slug of a parent space")
     spaces.add_parser("list", help="list spaces")
     spaces.add_parser("requests", help="pending join and follow requests").add_argument("slug")
     spaces.add_parser("members", help="members of a space, with roles").add_argument("slug")
     spaces.add_parser("posts", help="the newest posts of a space").add_argument("slug")
+    for action, text in (("archive", "archive a space"), ("unarchive", "reopen an archived space")):
+        spaces.add_parser(action, help=text).add_argument("slug")
     for action in ("accept", "reject"):
         sub = spaces.add_parser(action, help=f"{action} a pending join or follow request")
         sub.add_argument("slug")

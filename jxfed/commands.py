@@ -22,7 +22,7 @@ from jxfed.spaces.models import Membership, MembershipState, Post, Space
 from jxfed.spaces.notifications import list_notifications, mark_read
 from jxfed.spaces.posts import home_timeline, publish_note
 from jxfed.spaces.roles import parse_role
-from jxfed.spaces.service import add_space, list_spaces, parse_access
+from jxfed.spaces.service import add_space, list_spaces, parse_access, set_archived
 
 
 def read_password() -> str:
@@ -142,7 +142,15 @@ async def publish(
 async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
     if args.action == "add":
         space = await add_space(
-            settings, args.slug, name=args.name, access=parse_access(args.access), owner=args.owner
+            settings,
+            args.slug,
+            name=args.name,
+            access=parse_access(args.access),
+            owner=args.owner,
+            description=args.description,
+            language=args.language,
+            default_role=parse_role(args.default_role),
+            parent=args.parent,
         )
         print(f"jxfed: space {settings.url('/spaces/' + space.actor.name)}")
         return
@@ -161,6 +169,10 @@ async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
             print(f"{membership.actor_uri}\tjoin")
         for request in await follows_.order_by("id"):
             print(f"{request.follower_uri}\tfollow")
+        return
+    if args.action in ("archive", "unarchive"):
+        await set_archived(space, args.action == "archive")
+        print(f"jxfed: {args.slug} {args.action}d")
         return
     if args.action == "posts":
         for post in await Post.filter(space=space, deleted=False).order_by("-id").limit(20):

@@ -203,3 +203,61 @@ def test_serve_on_an_unmigrated_database_says_to_migrate(tmp_path: Path) -> None
     assert_refused(refused, f"jxfed --dir {tmp_path.resolve()}", "migrate")
     assert migrated.returncode == 0 and "applied" in migrated.stdout, migrated.stderr
     assert again.returncode == 0 and "up to date" in again.stdout, again.stderr
+
+
+def test_a_space_takes_description_language_default_role_and_parent(tmp_path) -> None:
+    directory = tmp_path / "spaces"
+    jxfed("init", "--dir", str(directory), "--domain", "127.0.0.1:8999", "--insecure-http")
+    run = lambda *args, check=True: jxfed("--dir", str(directory), *args, check=check)  # noqa: E731
+    run("users", "add", "amina")
+    run("spaces", "add", "sahel", "--name", "Sahel", "--access", "open", "--owner", "amina")
+    run(
+        "spaces",
+        "add",
+        "niger",
+        "--name",
+        "Niger",
+        "--access",
+        "open",
+        "--owner",
+        "amina",
+        "--parent",
+        "sahel",
+        "--language",
+        "fr",
+        "--default-role",
+        "reader",
+        "--description",
+        "<p>Suivi</p><script>alert(1)</script>",
+    )
+    bad_parent = run(
+        "spaces",
+        "add",
+        "mali",
+        "--name",
+        "Mali",
+        "--access",
+        "open",
+        "--owner",
+        "amina",
+        "--parent",
+        "nowhere",
+        check=False,
+    )
+    bad_language = run(
+        "spaces",
+        "add",
+        "x",
+        "--name",
+        "X",
+        "--access",
+        "open",
+        "--owner",
+        "amina",
+        "--language",
+        "xx",
+        check=False,
+    )
+    assert bad_parent.returncode == 1 and "nowhere" in bad_parent.stderr
+    assert bad_language.returncode == 2 and "language" in bad_language.stderr
+    assert run("spaces", "archive", "niger").stdout.strip() == "jxfed: niger archived"

@@ -30,7 +30,12 @@ def actor_id(settings: Settings, actor: LocalActor) -> str:
 
 
 def actor_document(
-    settings: Settings, actor: LocalActor, *, locked: bool = False, listed: bool = True
+    settings: Settings,
+    actor: LocalActor,
+    *,
+    locked: bool = False,
+    listed: bool = True,
+    summary: str | None = None,
 ) -> dict[str, Any]:
     """The actor as Mastodon accepts a remote actor: keys, collections, shared inbox.
 
@@ -44,7 +49,7 @@ def actor_document(
         "type": _TYPE[actor.kind],
         "preferredUsername": actor.name,
         "name": actor.display_name or actor.name,
-        "summary": actor.summary,
+        "summary": actor.summary if summary is None else summary,
         "url": uri,
         "published": actor.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "inbox": f"{uri}/inbox",

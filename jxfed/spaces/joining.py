@@ -67,11 +67,13 @@ class JoinHandlers:
 
         async def apply() -> None:
             existing = await Membership.get_or_none(space=space, actor_uri=joiner.uri)
-            if existing is not None and existing.state == MembershipState.ACCEPTED:
-                state: MembershipState | None = MembershipState.ACCEPTED
+            if space.archived:
+                state: MembershipState | None = None  # an archived space takes no new members
             elif (
-                existing is not None and existing.state == MembershipState.INVITED
-            ) or space.access == Access.OPEN:
+                (existing is not None and existing.state == MembershipState.ACCEPTED)
+                or (existing is not None and existing.state == MembershipState.INVITED)
+                or space.access == Access.OPEN
+            ):
                 state = MembershipState.ACCEPTED
             elif space.access == Access.ON_REQUEST:
                 state = MembershipState.PENDING

@@ -34,7 +34,7 @@ from jxfed.spaces import notifications
 from jxfed.spaces.joining import space_of
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
 from jxfed.spaces.posts import PostHandlers, build_create, sanitise
-from jxfed.spaces.roles import Action, may, require
+from jxfed.spaces.roles import Action, NotAllowed, may, require
 
 if TYPE_CHECKING:
     from jxfed.services import Services
@@ -137,6 +137,8 @@ async def post_in_space(
         space=space, actor_uri=author_uri, state=MembershipState.ACCEPTED
     )
     require(membership.role if membership else None, Action.POST)
+    if space.archived:
+        raise NotAllowed("this space is archived: it takes no new posts")
     space_actor = await space.actor
     create = await space_create(
         services, author, services.actor_uri(space_actor), space.access, text, title
@@ -254,7 +256,7 @@ class RelayHandlers:
             membership = await Membership.get_or_none(
                 space=space, actor_uri=author, state=MembershipState.ACCEPTED
             )
-            if not may(membership.role if membership else None, needed):
+            if space.archived or not may(membership.role if membership else None, needed):
                 log.warning("%s may not %s in %s: not relayed", author, needed.value, space.id)
                 return
             if await store_post(activity, space, local=False, base_url=self.base):

@@ -13,6 +13,9 @@ from jxfed.errors import BadRequest
 from jxfed.settings import Settings
 from jxfed.spaces.models import Access, Membership, Role, Space
 
+# The network's languages (DESIGN.md); the HTML pages are written right to left for Arabic.
+LANGUAGES = ("en", "fr", "ar", "pt", "de")
+
 
 def parse_access(value: str) -> Access:
     try:
@@ -32,12 +35,20 @@ async def add_space(
     description: str = "",
     language: str = "en",
     default_role: Role = Role.CONTRIBUTOR,
+    parent: str | None = None,
 ) -> Space:
     """Create a space (a Group actor) whose owner becomes its first space manager."""
     validate_name(slug, "space slug")
     if not name.strip():
         raise BadRequest("a space needs a non-empty --name")
+    if language not in LANGUAGES:
+        raise BadRequest(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
     owner_member = await member_by_name(owner)
+    parent_space = None
+    if parent is not None:
+        parent_space = await Space.get_or_none(actor__name=parent)
+        if parent_space is None:
+            raise BadRequest(f"no parent space named {parent!r}")
     async with in_transaction():
         actor = await new_actor(ActorKind.GROUP, slug, display_name=name.strip())
         space = await Space.create(
@@ -46,6 +57,7 @@ async def add_space(
             description=nh3.clean(description),
             language=language,
             default_role=default_role,
+            parent=parent_space,
         )
         await Membership.create(
             space=space,
@@ -54,6 +66,11 @@ async def add_space(
             role=Role.SPACE_MANAGER,
         )
     return space
+
+
+async def set_archived(space: Space, archived: bool) -> None:
+    """An archived space keeps its content readable but takes no new posts or members."""
+    await Space.filter(id=space.id).update(archived=archived)
 
 
 async def list_spaces() -> list[Space]:

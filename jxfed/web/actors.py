@@ -58,7 +58,10 @@ async def _render_actor(found: PublicActor, verified: bool = False) -> Response 
     if found.actor.kind != ActorKind.APPLICATION and not verified:
         # Peers fetch the instance actor unsigned to verify its signed fetches: that one only.
         await signed_by_peer(request)
-    document = actor_document(settings, found.actor, locked=locked, listed=listed)
+    description = space.description if space is not None else None
+    document = actor_document(
+        settings, found.actor, locked=locked, listed=listed, summary=description
+    )
     return activity_response(request, document)
 
 

@@ -111,6 +111,9 @@ async def test_a_confidential_post_reaches_members_instances_and_nobody_else(net
         return "Witness statement" in timeline(net.b, "bruno")
 
     await eventually(arrived)
+    net.b.cli("users", "add", "beatriz")  # on B, but not a member: B shows her nothing of it
+    assert "Witness" not in timeline(net.b, "beatriz")
+    assert net.b.cli("users", "notifications", "beatriz").stdout.strip() == ""
     with sqlite3.connect(net.c.directory / "jxfed.sqlite3") as c_db:
         leaked = c_db.execute(
             "SELECT count(*) FROM inbox_item WHERE document LIKE '%Witness%'"

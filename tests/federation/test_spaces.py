@@ -6,6 +6,8 @@ bruno is on B, a peer; carla is on C, which nobody trusts.
 
 from __future__ import annotations
 
+import sqlite3
+
 import aiohttp
 import pytest
 
@@ -117,3 +119,23 @@ async def test_leaving_a_space_removes_the_membership(net: Network) -> None:
         return not any(line.startswith(bruno) for line in members(net, "sahel"))
 
     await eventually(left)
+
+
+async def test_an_archived_space_takes_no_new_members_or_posts(net: Network) -> None:
+    net.a.cli("spaces", "archive", "sahel")
+    net.b.cli("users", "join", "bruno", f"sahel@{net.a.domain}")
+    refused = net.a.cli("users", "post", "amina", "Too late", "--space", "sahel", check=False)
+    assert refused.returncode != 0 and "archived" in refused.stderr
+
+    async def rejected() -> bool:
+        """B heard the Reject: bruno's pending join is gone, and A lists only amina."""
+        with sqlite3.connect(net.b.directory / "jxfed.sqlite3") as b_db:
+            pending = b_db.execute("SELECT count(*) FROM following").fetchone()[0]
+        return pending == 0 and len(members(net, "sahel")) == 1
+
+    await eventually(rejected)
+    async with aiohttp.ClientSession() as session:
+        status, group = await signed(
+            session, "GET", f"{net.a.url}/spaces/sahel", private_key_of(net.b)
+        )
+    assert status == 200 and group["name"] == "Sahel"
