@@ -63,6 +63,9 @@ def build_parser() -> Parser:
     post.add_argument("text")
     post.add_argument("--space", help="a space here (SLUG) or of a peer (slug@host or URL)")
     post.add_argument("--title", help="a title: the post becomes an article")
+    post.add_argument(
+        "--reply-to", metavar="URI", help="a comment on this post (in the post's own space)"
+    )
     users.add_parser("timeline", help="the newest notes NAME follows").add_argument("name")
     for action, text in (("join", "asks to join"), ("leave", "leaves")):
         sub = users.add_parser(action, help=f"NAME {text} a space of a peer (slug@host or URL)")

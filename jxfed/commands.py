@@ -11,16 +11,16 @@ import orjson
 
 from jxfed.activitypub.peers import allow_peer, list_peers, remove_peer
 from jxfed.actors.accounts import add_member, list_members, member_by_name
-from jxfed.actors.models import Follower, Following, FollowState, LocalActor, Profile
-from jxfed.actors.remote import resolve_account
+from jxfed.actors.models import Follower, Following, FollowState, Profile
 from jxfed.errors import ConfigError, NotFound
 from jxfed.serve import serve, work
 from jxfed.services import Services
 from jxfed.settings import Settings, parse_bind
-from jxfed.spaces import editing, follows, joining, reactions, relay
+from jxfed.spaces import editing, follows, joining, reactions
 from jxfed.spaces.models import Membership, MembershipState, Post, Space
 from jxfed.spaces.notifications import list_notifications, mark_read
-from jxfed.spaces.posts import home_timeline, publish_note
+from jxfed.spaces.posts import home_timeline
+from jxfed.spaces.publishing import publish
 from jxfed.spaces.roles import parse_role
 from jxfed.spaces.service import add_space, list_spaces, parse_access, set_archived
 
@@ -89,7 +89,14 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
             await follows.unfollow(services, actor, args.target)
             print(f"jxfed: {actor.name} no longer follows {args.target}")
         elif args.action == "post":
-            post = await publish(services, actor, args.text, args.space, args.title)
+            post = await publish(
+                services,
+                actor,
+                args.text,
+                space=args.space,
+                title=args.title,
+                in_reply_to=args.reply_to,
+            )
             print(f"jxfed: published {post.uri}")
         elif args.action == "react":
             await reactions.react(services, actor, args.post, args.emoji)
@@ -119,24 +126,6 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
                 print(
                     f"{post.published:%Y-%m-%d %H:%M}\t{post.author_uri}\t{post.content}\t{counts}"
                 )
-
-
-async def publish(
-    services: Services, author: LocalActor, text: str, space: str | None, title: str | None
-) -> Post:
-    """A note to followers, a post in a space here, or a post in a space of a peer."""
-    if space is None:
-        return await publish_note(services, author, text)
-    if "@" not in space and "://" not in space:
-        local = await Space.get_or_none(actor__name=space)
-        if local is None:
-            raise NotFound(f"no space named {space!r} here")
-        return await relay.post_in_space(services, local, author, text, title)
-    uri = await resolve_account(services, space)
-    local_space = await joining.space_of(services.settings.base_url, uri)
-    if local_space is not None:
-        return await relay.post_in_space(services, local_space, author, text, title)
-    return await relay.post_to_remote_space(services, author, uri, text, title)
 
 
 async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:

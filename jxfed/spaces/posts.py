@@ -6,6 +6,7 @@ HTML from peers is sanitised (nh3) before it is stored; links get rel="nofollow 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +23,9 @@ from jxfed.actors.models import Follower, Following, FollowState, LocalActor, Ou
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
+from jxfed.spaces import notifications
 from jxfed.spaces.mentions import find_mentions, render
-from jxfed.spaces.models import Membership, MembershipState, Post
+from jxfed.spaces.models import Membership, MembershipState, Post, Space
 
 if TYPE_CHECKING:
     from jxfed.services import Services
@@ -58,6 +60,7 @@ async def build_create(
     audience: str | None = None,
     title: str | None = None,
     mention_recipients: bool = True,
+    in_reply_to: str | None = None,
 ) -> dict[str, Any]:
     """A Create of a Note (an Article when titled) by a local member, with an FEP-8b32 proof."""
     text = text.strip()
@@ -83,6 +86,8 @@ async def build_create(
     }
     if tags:
         note["tag"] = tags
+    if in_reply_to:
+        note["inReplyTo"] = in_reply_to
     if title:
         note["name"] = title.strip()
     create = {
@@ -98,29 +103,56 @@ async def build_create(
     return create_proof(create, keys.ed25519_private, f"{author_uri}#ed25519-key")
 
 
-async def publish_note(services: Services, member: LocalActor, text: str) -> Post:
-    """Publish a public note: stored, put in the outbox, delivered to followers' inboxes."""
-    author = services.actor_uri(member)
-    create = await build_create(services, member, text, to=[AS_PUBLIC], cc=[f"{author}/followers"])
+async def store_post(
+    create: Mapping[str, Any], space: Space | None, *, local: bool, base_url: str
+) -> bool:
+    """Store the Create's object as a post (once) and notify; False when already there."""
     note = create["object"]
-    note_id, content = note["id"], note["content"]
-    now = datetime.now(UTC)
-    # Mentioned actors of peers get the note too (local ones are notified when it is stored).
+    if await Post.filter(uri=note["id"]).exists():
+        return False
+    content = sanitise(str(note.get("content") or ""))
+    addresses = _addresses(note) | _addresses(create)
+    post = await Post.create(
+        uri=note["id"],
+        author_uri=note["attributedTo"],
+        type=note.get("type", "Note"),
+        title=str(note.get("name") or "")[:500],
+        content=content,
+        in_reply_to=note.get("inReplyTo") if isinstance(note.get("inReplyTo"), str) else None,
+        audience=note.get("audience") if isinstance(note.get("audience"), str) else None,
+        space=space,
+        public=AS_PUBLIC in addresses,
+        local=local,
+        published=datetime.now(UTC) if local else _published(note),
+        document={**note, "content": content},
+    )
+    await notifications.post_stored(post, space, base_url)
+    return True
+
+
+async def publish_note(
+    services: Services, member: LocalActor, text: str, in_reply_to: str | None = None
+) -> Post:
+    """Publish a public note: stored, put in the outbox, delivered to followers' inboxes (and
+    to the mentioned actors and the author replied to, when they are on peers)."""
+    author = services.actor_uri(member)
+    create = await build_create(
+        services, member, text, to=[AS_PUBLIC], cc=[f"{author}/followers"], in_reply_to=in_reply_to
+    )
+    note = create["object"]
+    recipients = list(note["cc"][1:])
+    if in_reply_to:
+        parent = await Post.get_or_none(uri=in_reply_to)
+        if parent is not None and parent.author_uri not in recipients:
+            recipients.append(parent.author_uri)
     inboxes: list[str] = []
-    for uri in note["cc"][1:]:
+    for uri in recipients:
         if await local_actor_by_uri(services.settings.base_url, uri) is None:
             inboxes.append((await remote_actor(services, uri)).delivery_inbox)
     await services.peers.refresh()
     async with in_transaction():
-        post = await Post.create(
-            uri=note_id,
-            author_uri=author,
-            content=content,
-            public=True,
-            local=True,
-            published=now,
-            document=note,
-        )
+        await store_post(create, None, local=True, base_url=services.settings.base_url)
+        post = await Post.get(uri=note["id"])
         await OutboxActivity.create(
             uri=create["id"], actor=member, type="Create", document=create, public=True
         )
@@ -136,35 +168,35 @@ class PostHandlers:
         self.services = services
 
     async def on_create(self, activity: Activity) -> Apply | None:
-        """Store a note or article from an actor a local member follows."""
+        """Store a note or article from an actor a local member follows, or one that
+        answers a post here or mentions a local member."""
         note = activity["object"]
         author = note.get("attributedTo")
         if author != activity["actor"] or not isinstance(note.get("id"), str):
             return None
-        if not await Following.filter(target_uri=author, state=FollowState.ACCEPTED).exists():
+        if not await self.concerns_us(note, author):
             return None
-        public = AS_PUBLIC in _addresses(note) or AS_PUBLIC in _addresses(activity)
-        stored = {**note, "content": sanitise(str(note.get("content") or ""))}
 
         async def apply() -> None:
-            if await Post.filter(uri=note["id"]).exists():
-                return
-            await Post.create(
-                uri=note["id"],
-                author_uri=author,
-                type=note["type"],
-                title=str(note.get("name") or "")[:500],
-                content=stored["content"],
-                in_reply_to=note.get("inReplyTo")
-                if isinstance(note.get("inReplyTo"), str)
-                else None,
-                public=public,
-                local=False,
-                published=_published(note),
-                document=stored,
-            )
+            await store_post(activity, None, local=False, base_url=self.services.settings.base_url)
 
         return apply
+
+    async def concerns_us(self, note: Activity, author: str) -> bool:
+        if await Following.filter(target_uri=author, state=FollowState.ACCEPTED).exists():
+            return True
+        parent = note.get("inReplyTo")
+        if isinstance(parent, str) and await Post.filter(uri=parent, local=True).exists():
+            return True
+        base = self.services.settings.base_url
+        for tag in note.get("tag", []) or []:
+            if (
+                isinstance(tag, Mapping)
+                and tag.get("type") == "Mention"
+                and await local_actor_by_uri(base, str(tag.get("href"))) is not None
+            ):
+                return True
+        return False
 
 
 def _addresses(document: Activity) -> set[str]:

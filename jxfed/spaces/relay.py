@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -30,10 +29,9 @@ from jxfed.actors.documents import AS_PUBLIC
 from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
-from jxfed.spaces import notifications
 from jxfed.spaces.joining import space_of
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
-from jxfed.spaces.posts import PostHandlers, build_create, sanitise
+from jxfed.spaces.posts import PostHandlers, build_create, store_post
 from jxfed.spaces.roles import Action, NotAllowed, may, require
 
 if TYPE_CHECKING:
@@ -57,6 +55,7 @@ async def space_create(
     access: Access,
     text: str,
     title: str | None = None,
+    in_reply_to: str | None = None,
 ) -> dict[str, Any]:
     """A member's Create addressed to a space (its audience); mentions add recipients only
     in an open space."""
@@ -67,34 +66,9 @@ async def space_create(
         **addressing(space_uri, access),
         audience=space_uri,
         title=title,
+        in_reply_to=in_reply_to,
         mention_recipients=access == Access.OPEN,
     )
-
-
-async def store_post(
-    create: Mapping[str, Any], space: Space | None, *, local: bool, base_url: str
-) -> bool:
-    """Store the Create's object as a post (once) and notify; False when already there."""
-    note = create["object"]
-    if await Post.filter(uri=note["id"]).exists():
-        return False
-    content = sanitise(str(note.get("content") or ""))
-    post = await Post.create(
-        uri=note["id"],
-        author_uri=note["attributedTo"],
-        type=note.get("type", "Note"),
-        title=str(note.get("name") or "")[:500],
-        content=content,
-        in_reply_to=note.get("inReplyTo") if isinstance(note.get("inReplyTo"), str) else None,
-        audience=note.get("audience") if isinstance(note.get("audience"), str) else None,
-        space=space,
-        public=AS_PUBLIC in note.get("to", []),
-        local=local,
-        published=datetime.now(UTC),
-        document={**note, "content": content},
-    )
-    await notifications.post_stored(post, space, base_url)
-    return True
 
 
 async def relay(services: Services, space: Space, create: Mapping[str, Any]) -> int:
@@ -129,19 +103,26 @@ async def relay(services: Services, space: Space, create: Mapping[str, Any]) -> 
 
 
 async def post_in_space(
-    services: Services, space: Space, author: LocalActor, text: str, title: str | None = None
+    services: Services,
+    space: Space,
+    author: LocalActor,
+    text: str,
+    title: str | None = None,
+    in_reply_to: str | None = None,
 ) -> Post:
-    """A local member posts in a local space: role checked, stored, announced."""
+    """A local member posts (or comments) in a local space: role checked, stored, announced."""
     author_uri = services.actor_uri(author)
     membership = await Membership.get_or_none(
         space=space, actor_uri=author_uri, state=MembershipState.ACCEPTED
     )
-    require(membership.role if membership else None, Action.POST)
+    require(membership.role if membership else None, Action.COMMENT if in_reply_to else Action.POST)
+    if in_reply_to and not await Post.filter(uri=in_reply_to, space=space, deleted=False).exists():
+        raise BadRequest("a comment answers a post of the same space")
     if space.archived:
         raise NotAllowed("this space is archived: it takes no new posts")
     space_actor = await space.actor
     create = await space_create(
-        services, author, services.actor_uri(space_actor), space.access, text, title
+        services, author, services.actor_uri(space_actor), space.access, text, title, in_reply_to
     )
     async with in_transaction():
         await store_post(create, space, local=True, base_url=services.settings.base_url)
@@ -158,16 +139,20 @@ async def post_in_space(
 
 
 async def post_to_remote_space(
-    services: Services, author: LocalActor, space_uri: str, text: str, title: str | None = None
+    services: Services,
+    author: LocalActor,
+    space_uri: str,
+    text: str,
+    title: str | None = None,
+    in_reply_to: str | None = None,
 ) -> Post:
     """A local member posts in a space of a peer: the Create goes to the space's inbox."""
     space = await remote_actor(services, space_uri)
     if space.kind != "Group":
         raise BadRequest(f"{space_uri} is not a space")
     open_space = space.document.get("manuallyApprovesFollowers") is False
-    create = await space_create(
-        services, author, space_uri, Access.OPEN if open_space else Access.ON_REQUEST, text, title
-    )
+    access = Access.OPEN if open_space else Access.ON_REQUEST
+    create = await space_create(services, author, space_uri, access, text, title, in_reply_to)
     async with in_transaction():
         await store_post(create, None, local=True, base_url=services.settings.base_url)
         await OutboxActivity.create(
