@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "jxfed.actors.models",
     "jxfed.spaces.models",
     "jxfed.activitypub.models",
+    "jxfed.mastodon.models",
 ]
 
 

@@ -19,8 +19,8 @@ async def test_models_and_migration_files_agree(instance: Settings) -> None:
 async def test_a_new_database_has_pending_migrations_until_migrated(settings: Settings) -> None:
     await db.open_database(settings.database_url)
     try:
-        assert await db.pending_migrations() == ["0001_initial"]
-        assert await db.apply_migrations() == ["0001_initial"]
+        assert await db.pending_migrations() == ["0001_initial", "0002_mastodon_api"]
+        assert await db.apply_migrations() == ["0001_initial", "0002_mastodon_api"]
         assert await db.pending_migrations() == []
         assert await db.apply_migrations() == []
     finally:
