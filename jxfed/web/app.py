@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from quart import Quart
 
+from jxfed.mastodon import api as mastodon_api
 from jxfed.services import Services
 from jxfed.web import actors, inbox, objects, wellknown
 from jxfed.web.errors import register_error_handlers
@@ -22,6 +23,7 @@ def create_app(services: Services) -> Quart:
     app.register_blueprint(actors.blueprint)
     app.register_blueprint(inbox.blueprint)
     app.register_blueprint(objects.blueprint)
+    mastodon_api.register(app)
     register_error_handlers(app)
     register_finishing(app)
     return app

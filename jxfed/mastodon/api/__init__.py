@@ -1,0 +1,26 @@
+"""The Mastodon client API and its OAuth server, as Quart blueprints."""
+
+from __future__ import annotations
+
+from quart import Quart, Response
+
+from jxfed.mastodon.api import accounts, apps, instance, oauth
+from jxfed.mastodon.api.cors import register_cors
+from jxfed.mastodon.api.state import EXTENSION, ApiState
+from jxfed.mastodon.errors import ApiError
+from jxfed.web.responses import json_response
+
+
+def register(app: Quart) -> None:
+    """Add the client API to the app: routes, its error shapes, CORS, per-app state."""
+    app.extensions[EXTENSION] = ApiState()
+    for module in (apps, oauth, instance, accounts):
+        app.register_blueprint(module.blueprint)
+
+    @app.errorhandler(ApiError)
+    async def api_error(error: ApiError) -> Response:
+        response = json_response(error.body(), error.status)
+        response.headers.update(error.headers())
+        return response
+
+    register_cors(app)

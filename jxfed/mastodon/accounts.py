@@ -1,0 +1,162 @@
+"""Accounts as the client API sees them: which actor an id or handle names, whether the reader
+may see it, its entity with real counts, and the reader's relationship to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from tortoise.queryset import QuerySet
+
+from jxfed.activitypub.policy import host_of
+from jxfed.actors.documents import actor_id
+from jxfed.actors.models import ActorKind, Follower, Following, FollowState, LocalActor, RemoteActor
+from jxfed.actors.paths import name_from_uri
+from jxfed.actors.remote import remote_actor, resolve_account
+from jxfed.errors import NotFound
+from jxfed.mastodon.entities import AccountCounts, local_account, remote_account
+from jxfed.mastodon.ids import local_account_id, parse_account_id, remote_account_id
+from jxfed.mastodon.visibility import Reader, may_see_remote, may_see_space
+from jxfed.spaces.models import Membership, MembershipState, Post, Role, Space
+
+if TYPE_CHECKING:
+    from jxfed.services import Services
+
+NOT_FOUND = "Record not found"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """An account: a local member or space (`local`, with `space` for a space), or an actor
+    of a peer (`remote`)."""
+
+    uri: str
+    local: LocalActor | None = None
+    space: Space | None = None
+    remote: RemoteActor | None = None
+
+    @property
+    def id(self) -> str:
+        if self.local is not None:
+            return local_account_id(self.local.id)
+        assert self.remote is not None
+        return remote_account_id(self.remote.id)
+
+    @property
+    def is_space(self) -> bool:
+        return self.space is not None or (self.remote is not None and self.remote.kind == "Group")
+
+
+async def _local_target(services: Services, actor: LocalActor | None) -> Target | None:
+    if actor is None or actor.kind == ActorKind.APPLICATION:
+        return None
+    space = None
+    if actor.kind == ActorKind.GROUP:
+        space = await Space.get(actor=actor)
+        space.actor = actor
+    return Target(actor_id(services.settings, actor), local=actor, space=space)
+
+
+async def _visible(reader: Reader, target: Target | None) -> Target:
+    if target is None:
+        raise NotFound(NOT_FOUND)
+    if target.space is not None and not await may_see_space(reader, target.space):
+        raise NotFound(NOT_FOUND)
+    if target.remote is not None and not may_see_remote(reader, target.remote):
+        raise NotFound(NOT_FOUND)
+    return target
+
+
+async def target_by_id(services: Services, reader: Reader, account_id: str) -> Target:
+    """The account an id names, if the reader may see it; NotFound otherwise."""
+    key = parse_account_id(account_id)
+    if key.table == "local":
+        found = await _local_target(services, await LocalActor.get_or_none(id=key.id))
+        return await _visible(reader, found)
+    remote = await RemoteActor.get_or_none(id=key.id)
+    return await _visible(reader, Target(remote.uri, remote=remote) if remote else None)
+
+
+async def target_by_uri(services: Services, uri: str, *, fetch: bool = True) -> Target | None:
+    """The account of an actor URI: local, cached, or (with `fetch`) fetched from its peer."""
+    found = name_from_uri(services.settings.base_url, uri)
+    if found is not None:
+        kind, name = found
+        return await _local_target(services, await LocalActor.get_or_none(kind=kind, name=name))
+    cached = await RemoteActor.get_or_none(uri=uri)
+    if cached is None and fetch:
+        cached = await remote_actor(services, uri)
+    return Target(uri, remote=cached) if cached is not None else None
+
+
+async def lookup(services: Services, reader: Reader, acct: str) -> Target:
+    """`name`, `name@our-domain` or `name@peer` (resolved by WebFinger when not cached)."""
+    name, at, host = acct.strip().lstrip("@").lower().partition("@")
+    if not name:
+        raise NotFound(NOT_FOUND)
+    if not at or host == services.settings.domain:
+        return await _visible(reader, await _local_target(services, await _local_named(name)))
+    cached = await RemoteActor.filter(preferred_username__iexact=name).all()
+    for actor in cached:
+        if host_of(actor.uri) == host:
+            return await _visible(reader, Target(actor.uri, remote=actor))
+    uri = await resolve_account(services, f"{name}@{host}")
+    return await _visible(reader, await target_by_uri(services, uri))
+
+
+async def _local_named(name: str) -> LocalActor | None:
+    return await LocalActor.get_or_none(name=name)
+
+
+async def counts(services: Services, target: Target) -> AccountCounts:
+    """Real counts for a local account; a peer's actors show 0 (not fetched for this)."""
+    if target.local is None:
+        return AccountCounts()
+    actor = target.local
+    followers = await Follower.filter(followed=actor, state=FollowState.ACCEPTED).count()
+    if target.space is not None:
+        members = Membership.filter(space=target.space, state=MembershipState.ACCEPTED)
+        posts = Post.filter(space=target.space, deleted=False, in_reply_to__isnull=True)
+        return AccountCounts(
+            followers=followers + await members.count(),
+            statuses=await posts.count(),
+            last_status_at=await _latest(posts),
+        )
+    following = await Following.filter(follower=actor, state=FollowState.ACCEPTED).count()
+    own = Post.filter(author_uri=target.uri, deleted=False, public=True)
+    return AccountCounts(
+        followers=followers,
+        following=following,
+        statuses=await own.count(),
+        last_status_at=await _latest(own),
+    )
+
+
+async def _latest(posts: QuerySet[Post]) -> datetime | None:
+    newest = await posts.order_by("-id").first()
+    return newest.published if newest is not None else None
+
+
+async def account_entity(services: Services, target: Target) -> dict[str, Any]:
+    if target.local is not None:
+        return local_account(
+            services.settings, target.local, target.space, await counts(services, target)
+        )
+    assert target.remote is not None
+    return remote_account(services.settings, target.remote)
+
+
+async def follow_requests_count(services: Services, actor: LocalActor) -> int:
+    """Pending joins and follows of the spaces this member manages."""
+    managed = await Membership.filter(
+        actor_uri=actor_id(services.settings, actor),
+        state=MembershipState.ACCEPTED,
+        role=Role.SPACE_MANAGER,
+    ).values_list("space_id", flat=True)
+    if not managed:
+        return 0
+    joins = await Membership.filter(space_id__in=managed, state=MembershipState.PENDING).count()
+    space_actors = await Space.filter(id__in=managed).values_list("actor_id", flat=True)
+    follows = await Follower.filter(followed_id__in=space_actors, state=FollowState.PENDING).count()
+    return joins + follows

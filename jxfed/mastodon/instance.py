@@ -1,0 +1,101 @@
+"""The Instance entities (v1 and v2): what this server is, its limits, its real counts.
+
+A confidential space is never named or counted here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jxfed
+from jxfed.mastodon.entities import HEADER_PATH
+from jxfed.settings import Settings
+from jxfed.spaces.directory import Usage
+from jxfed.spaces.posts import MAX_CHARACTERS
+
+MASTODON_VERSION = "4.3.0"
+LANGUAGES = ["fr", "en", "ar", "pt", "de"]
+MAX_MEDIA_ATTACHMENTS = 4
+IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
+MEDIA_LIMITS = {
+    "supported_mime_types": [*IMAGE_TYPES, "application/pdf"],
+    "image_size_limit": 16 * 1024 * 1024,
+    "image_matrix_limit": 33_177_600,
+    "video_size_limit": 0,
+    "video_frame_rate_limit": 0,
+    "video_matrix_limit": 0,
+    "description_limit": 1500,
+}
+POLLS = {
+    "max_options": 4,
+    "max_characters_per_option": 50,
+    "min_expiration": 300,
+    "max_expiration": 2_629_746,
+}
+STATUSES = {
+    "max_characters": MAX_CHARACTERS,
+    "max_media_attachments": MAX_MEDIA_ATTACHMENTS,
+    "characters_reserved_per_url": 23,
+}
+DESCRIPTION = "A jxfed instance: collaborative spaces shared between trusted partner instances."
+
+
+def version() -> str:
+    return f"{MASTODON_VERSION} (compatible; jxfed {jxfed.__version__})"
+
+
+def instance_v2(settings: Settings, usage: Usage) -> dict[str, Any]:
+    return {
+        "domain": settings.domain,
+        "title": settings.domain,
+        "version": version(),
+        "source_url": "https://jxfed.org/",
+        "description": DESCRIPTION,
+        "usage": {"users": {"active_month": usage.users_active_month}},
+        "thumbnail": {"url": settings.url(HEADER_PATH)},
+        "icon": [],
+        "languages": LANGUAGES,
+        "configuration": {
+            "urls": {"streaming": None, "status": None},
+            "vapid": {"public_key": ""},
+            "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0},
+            "statuses": STATUSES,
+            "media_attachments": MEDIA_LIMITS,
+            "polls": POLLS,
+            "translation": {"enabled": False},
+        },
+        "registrations": {"enabled": False, "approval_required": True, "message": None},
+        "api_versions": {"mastodon": 2},
+        "contact": {"email": "", "account": None},
+        "rules": [],
+    }
+
+
+def instance_v1(settings: Settings, usage: Usage, peers: int) -> dict[str, Any]:
+    return {
+        "uri": settings.domain,
+        "title": settings.domain,
+        "short_description": DESCRIPTION,
+        "description": DESCRIPTION,
+        "email": "",
+        "version": version(),
+        "urls": {"streaming_api": None},
+        "stats": {
+            "user_count": usage.users_total,
+            "status_count": usage.local_posts,
+            "domain_count": peers,
+        },
+        "thumbnail": settings.url(HEADER_PATH),
+        "languages": LANGUAGES,
+        "registrations": False,
+        "approval_required": True,
+        "invites_enabled": False,
+        "configuration": {
+            "accounts": {"max_featured_tags": 0},
+            "statuses": STATUSES,
+            "media_attachments": MEDIA_LIMITS,
+            "polls": POLLS,
+        },
+        "contact_account": None,
+        "rules": [],
+    }

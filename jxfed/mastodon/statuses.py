@@ -1,0 +1,125 @@
+"""Rendering a page of posts as statuses, with a handful of queries for the whole page.
+
+A post made in a space shows as the space's boost of it (its Announce) where `boosts` is
+asked for: in home timelines and on the space's account.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from jxfed.activitypub.transport import FetchError, NotAPeer
+from jxfed.errors import JxfedError
+from jxfed.mastodon.accounts import account_entity, target_by_uri
+from jxfed.mastodon.entities import reblog_by_space, status
+from jxfed.mastodon.ids import status_id
+from jxfed.mastodon.visibility import Reader
+from jxfed.spaces.models import Post, Reaction, Space
+
+if TYPE_CHECKING:
+    from jxfed.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class StatusRenderer:
+    """Statuses for one reader; accounts are built once per request."""
+
+    def __init__(self, services: Services, reader: Reader) -> None:
+        self.services = services
+        self.reader = reader
+        self._accounts: dict[str, dict[str, Any] | None] = {}
+
+    async def account(self, uri: str, *, fetch: bool = True) -> dict[str, Any] | None:
+        """The account entity of an actor URI, or None when it cannot be had."""
+        if uri not in self._accounts:
+            try:
+                target = await target_by_uri(self.services, uri, fetch=fetch)
+            except (FetchError, NotAPeer, JxfedError) as exc:
+                log.info("no account for %s: %s", uri, exc)
+                target = None
+            self._accounts[uri] = (
+                await account_entity(self.services, target) if target is not None else None
+            )
+        return self._accounts[uri]
+
+    async def render(self, posts: list[Post], *, boosts: bool = False) -> list[dict[str, Any]]:
+        """The statuses of `posts`, in order; a post whose author is unknown is left out."""
+        if not posts:
+            return []
+        ids = [post.id for post in posts]
+        spaces = {
+            space.id: space
+            for space in await Space.filter(
+                id__in={p.space_id for p in posts if p.space_id is not None}  # type: ignore[attr-defined]
+            ).select_related("actor")
+        }
+        likes = await Reaction.filter(post_id__in=ids, emoji="").values_list("post_id", "actor_uri")
+        favourites = Counter(int(post_id) for post_id, _ in likes)
+        mine = {int(post_id) for post_id, actor in likes if actor == self.reader.uri}
+        replies = Counter(
+            str(uri)
+            for uri in await Post.filter(
+                in_reply_to__in=[p.uri for p in posts], deleted=False
+            ).values_list("in_reply_to", flat=True)
+        )
+        parents = {
+            str(uri): (int(pid), str(author))
+            for pid, uri, author in await Post.filter(
+                uri__in=[p.in_reply_to for p in posts if p.in_reply_to]
+            ).values_list("id", "uri", "author_uri")
+        }
+        rendered = []
+        for post in posts:
+            space = spaces.get(post.space_id)  # type: ignore[attr-defined]
+            account = await self.account(post.author_uri)
+            if account is None:
+                continue
+            parent = None
+            if post.in_reply_to in parents:
+                parent_id, parent_author = parents[post.in_reply_to]
+                parent_account = await self.account(parent_author, fetch=False)
+                parent = (status_id(parent_id), parent_account["id"] if parent_account else None)
+            entity = status(
+                post,
+                account,
+                space=space,
+                parent=parent,  # type: ignore[arg-type]
+                mentions=await self._mentions(post),
+                favourites=favourites[post.id],
+                replies=replies[post.uri],
+                favourited=post.id in mine,
+            )
+            rendered.append(await self._boosted(post, entity) if boosts else entity)
+        return rendered
+
+    async def _boosted(self, post: Post, entity: dict[str, Any]) -> dict[str, Any]:
+        """The status as its space's boost, when it was posted in a space."""
+        if post.in_reply_to:
+            return entity
+        space_uri = post.audience
+        if space_uri is None or space_uri == post.author_uri:
+            return entity
+        space_account = await self.account(space_uri, fetch=False)
+        if space_account is None or not space_account["group"]:
+            return entity
+        return reblog_by_space(entity, space_account)
+
+    async def _mentions(self, post: Post) -> list[dict[str, Any]]:
+        found = []
+        for tag in post.document.get("tag", []) or []:
+            if not isinstance(tag, dict) or tag.get("type") != "Mention":
+                continue
+            account = await self.account(str(tag.get("href")), fetch=False)
+            if account is not None:
+                found.append(
+                    {
+                        "id": account["id"],
+                        "username": account["username"],
+                        "acct": account["acct"],
+                        "url": account["url"],
+                    }
+                )
+        return found
