@@ -44,6 +44,11 @@ def version() -> str:
     return f"{MASTODON_VERSION} (compatible; jxfed {jxfed.__version__})"
 
 
+def contact_email(settings: Settings) -> str:
+    """No contact address is configured yet: the RFC 2142 postmaster of the instance's host."""
+    return f"postmaster@{settings.host}"
+
+
 def instance_v2(settings: Settings, usage: Usage) -> dict[str, Any]:
     return {
         "domain": settings.domain,
@@ -66,7 +71,7 @@ def instance_v2(settings: Settings, usage: Usage) -> dict[str, Any]:
         },
         "registrations": {"enabled": False, "approval_required": True, "message": None},
         "api_versions": {"mastodon": 2},
-        "contact": {"email": "", "account": None},
+        "contact": {"email": contact_email(settings), "account": None},
         "rules": [],
     }
 
@@ -77,9 +82,12 @@ def instance_v1(settings: Settings, usage: Usage, peers: int) -> dict[str, Any]:
         "title": settings.domain,
         "short_description": DESCRIPTION,
         "description": DESCRIPTION,
-        "email": "",
+        "email": contact_email(settings),
         "version": version(),
-        "urls": {"streaming_api": None},
+        # No streaming server yet; v1 needs a string: the address one would have (it refuses).
+        "urls": {
+            "streaming_api": f"{'wss' if settings.scheme == 'https' else 'ws'}://{settings.domain}"
+        },
         "stats": {
             "user_count": usage.users_total,
             "status_count": usage.local_posts,
