@@ -10,14 +10,16 @@ from typing import TYPE_CHECKING, Any
 from tortoise.queryset import QuerySet
 
 from jxfed.activitypub.policy import host_of
+from jxfed.activitypub.transport import FetchError, NotAPeer
 from jxfed.actors.documents import actor_id
 from jxfed.actors.models import ActorKind, Follower, Following, FollowState, LocalActor, RemoteActor
 from jxfed.actors.paths import name_from_uri
 from jxfed.actors.remote import remote_actor, resolve_account
-from jxfed.errors import NotFound
+from jxfed.errors import BadRequest, ConfigError, NotFound
 from jxfed.mastodon.entities import AccountCounts, local_account, remote_account
 from jxfed.mastodon.ids import local_account_id, parse_account_id, remote_account_id
 from jxfed.mastodon.visibility import Reader, may_see_remote, may_see_space
+from jxfed.settings import parse_domain
 from jxfed.spaces.models import Membership, MembershipState, Post, Role, Space
 
 if TYPE_CHECKING:
@@ -101,8 +103,13 @@ async def lookup(services: Services, reader: Reader, acct: str) -> Target:
     for actor in cached:
         if host_of(actor.uri) == host:
             return await _visible(reader, Target(actor.uri, remote=actor))
-    uri = await resolve_account(services, f"{name}@{host}")
-    return await _visible(reader, await target_by_uri(services, uri))
+    try:
+        parse_domain(host)
+        uri = await resolve_account(services, f"{name}@{host}")
+        found = await target_by_uri(services, uri)
+    except (FetchError, NotAPeer, BadRequest, ConfigError, ValueError):
+        raise NotFound(NOT_FOUND) from None  # not a peer, or nobody there
+    return await _visible(reader, found)
 
 
 async def _local_named(name: str) -> LocalActor | None:

@@ -100,8 +100,9 @@ async def test_lookup_finds_members_and_spaces_by_acct(client: Client, spaces: N
         response = await client.get("/api/v1/accounts/lookup", query_string={"acct": acct})
         assert response.status_code == 200, acct
         assert (await response.get_json())["username"] == username
-    missing = await client.get("/api/v1/accounts/lookup?acct=nobody")
-    assert missing.status_code == 404
+    for unknown in ("nobody", "someone@not-a-peer.example", "a@b@c"):
+        missing = await client.get("/api/v1/accounts/lookup", query_string={"acct": unknown})
+        assert missing.status_code == 404, unknown
     blank = await client.get("/api/v1/accounts/lookup")
     assert blank.status_code == 422
 
