@@ -72,6 +72,9 @@ def build_parser() -> Parser:
         sub.add_argument("name")
         sub.add_argument("space")
     users.add_parser("invitations", help="pending invitations of NAME").add_argument("name")
+    users.add_parser(
+        "following", help="what NAME follows or has joined on peers: state and role"
+    ).add_argument("name")
     sub = users.add_parser("react", help="NAME likes a post, or reacts with an emoji")
     sub.add_argument("name")
     sub.add_argument("post", help="the post's URI")

@@ -117,6 +117,9 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
             pending = Following.filter(follower=actor, state=FollowState.PENDING)
             for invitation in await pending.exclude(follow_id__contains=settings.domain):
                 print(invitation.target_uri)
+        elif args.action == "following":
+            for row in await Following.filter(follower=actor).order_by("id"):
+                print(f"{row.target_uri}\t{row.state.value}\t{row.role or '-'}")
         elif args.action == "accept-invite":
             await joining.accept_invitation(services, actor, args.space)
             print(f"jxfed: {actor.name} joined {args.space}")
