@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from jxfed import commands
+from jxfed.actors.models import Profile
 from jxfed.errors import ConfigError, JxfedError
 from jxfed.instance import init_instance, open_instance
 from jxfed.settings import load_settings
@@ -51,9 +52,14 @@ def build_parser() -> Parser:
     )
     users_add = users.add_parser("add", help="add a member")
     users_add.add_argument("name")
-    users_add.add_argument("--admin", action="store_true", help="an instance administrator")
+    standing = users_add.add_mutually_exclusive_group()
+    standing.add_argument("--admin", action="store_true", help="an instance administrator")
+    standing.add_argument("--trusted", action="store_true", help="a member who may create spaces")
     users_add.add_argument("--password-stdin", action="store_true", help="read a password")
     users.add_parser("list", help="list members")
+    sub = users.add_parser("profile", help="set NAME's standing on the instance")
+    sub.add_argument("name")
+    sub.add_argument("profile", choices=[profile.value for profile in Profile])
     for action, text in (("follow", "follow"), ("unfollow", "stop following")):
         sub = users.add_parser(action, help=f"NAME {text}s an actor of a peer (name@host or URL)")
         sub.add_argument("name")
@@ -72,6 +78,9 @@ def build_parser() -> Parser:
         sub.add_argument("name")
         sub.add_argument("space")
     users.add_parser("invitations", help="pending invitations of NAME").add_argument("name")
+    users.add_parser(
+        "following", help="what NAME follows or has joined on peers: state and role"
+    ).add_argument("name")
     sub = users.add_parser("react", help="NAME likes a post, or reacts with an emoji")
     sub.add_argument("name")
     sub.add_argument("post", help="the post's URI")

@@ -61,7 +61,13 @@ async def run_fetch(settings: Settings, args: argparse.Namespace) -> None:
 async def run_users(settings: Settings, args: argparse.Namespace) -> None:
     if args.action == "add":
         password = read_password() if args.password_stdin else None
-        profile = Profile.ADMINISTRATOR if args.admin else Profile.MEMBER
+        profile = (
+            Profile.ADMINISTRATOR
+            if args.admin
+            else Profile.TRUSTED
+            if args.trusted
+            else Profile.MEMBER
+        )
         member = await add_member(args.name, password=password, profile=profile)
         print(f"jxfed: member {settings.url('/users/' + member.actor.name)}")
         return
@@ -72,6 +78,11 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
         return
     member = await member_by_name(args.name)
     actor = member.actor
+    if args.action == "profile":
+        member.profile = Profile(args.profile)
+        await member.save(update_fields=["profile"])
+        print(f"jxfed: {actor.name} is now {member.profile.value}")
+        return
     if args.action == "notifications":
         for note in await list_notifications(member, unread_only=args.unread):
             seen = "read" if note.read else "unread"
@@ -117,6 +128,9 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
             pending = Following.filter(follower=actor, state=FollowState.PENDING)
             for invitation in await pending.exclude(follow_id__contains=settings.domain):
                 print(invitation.target_uri)
+        elif args.action == "following":
+            for row in await Following.filter(follower=actor).order_by("id"):
+                print(f"{row.target_uri}\t{row.state.value}\t{row.role or '-'}")
         elif args.action == "accept-invite":
             await joining.accept_invitation(services, actor, args.space)
             print(f"jxfed: {actor.name} joined {args.space}")

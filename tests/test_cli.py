@@ -261,3 +261,15 @@ def test_a_space_takes_description_language_default_role_and_parent(tmp_path) ->
     assert bad_parent.returncode == 1 and "nowhere" in bad_parent.stderr
     assert bad_language.returncode == 2 and "language" in bad_language.stderr
     assert run("spaces", "archive", "niger").stdout.strip() == "jxfed: niger archived"
+
+
+def test_a_members_profile_is_set_at_creation_or_changed_later(home: Path) -> None:
+    assert at(home, "users", "add", "dalia", "--trusted").returncode == 0
+    assert at(home, "users", "add", "emeka").returncode == 0
+    changed = at(home, "users", "profile", "emeka", "administrator")
+    assert changed.returncode == 0 and "emeka is now administrator" in changed.stdout
+    lines = at(home, "users", "list").stdout.splitlines()
+    assert f"dalia\ttrusted\thttps://{DOMAIN}/users/dalia" in lines
+    assert f"emeka\tadministrator\thttps://{DOMAIN}/users/emeka" in lines
+    assert_refused(at(home, "users", "profile", "emeka", "king"), "invalid choice", "'king'")
+    assert_refused(at(home, "users", "add", "fatou", "--admin", "--trusted"), "not allowed")

@@ -72,6 +72,31 @@ def remove(base_url: str, actor: str, removed: str, collection: str) -> dict[str
     }
 
 
+MEMBER_CONTEXT: list[Any] = [
+    AS_CONTEXT,
+    {"jxfed": "https://jxfed.org/ns#", "Member": "jxfed:Member", "role": "jxfed:role"},
+]
+
+
+def update_membership(base_url: str, space: str, member: str, role: str) -> dict[str, Any]:
+    """`space` tells `member` their role changed: an Update of the membership (a jxfed Member:
+    who, in which space, with which role)."""
+    return {
+        "@context": MEMBER_CONTEXT,
+        "id": new_activity_id(base_url),
+        "type": "Update",
+        "actor": space,
+        "to": [member],
+        "object": {
+            "type": "Member",
+            "id": f"{space}/members#{member}",
+            "actor": member,
+            "object": space,
+            "role": role,
+        },
+    }
+
+
 def undo(base_url: str, actor: str, what: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "@context": AS_CONTEXT,

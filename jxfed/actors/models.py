@@ -131,6 +131,9 @@ class Following(Model):
     target_uri = fields.CharField(max_length=500)
     follow_id = fields.CharField(max_length=500, unique=True)
     state = fields.CharEnumField(FollowState, max_length=16)
+    role = fields.CharField(
+        max_length=32, null=True, description="the role a space of a peer gave the member"
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

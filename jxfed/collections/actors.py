@@ -12,7 +12,7 @@ from jxfed.actors.models import Follower, Following, FollowState, LocalActor, Ou
 from jxfed.collections.pages import Cursor, collection_page, collection_summary
 from jxfed.errors import NotFound
 from jxfed.settings import Settings
-from jxfed.spaces.models import Membership, MembershipState, Space
+from jxfed.spaces.models import Access, Membership, MembershipState, Space
 
 ACTOR_COLLECTIONS = ("outbox", "followers", "following")
 SPACE_COLLECTIONS = (*ACTOR_COLLECTIONS, "members")
@@ -28,7 +28,11 @@ def _items(
         async def documents(rows: Sequence[OutboxActivity]) -> list[Any]:
             return [row.document for row in rows]
 
-        return OutboxActivity.filter(actor=actor, public=True), documents
+        activities = OutboxActivity.filter(actor=actor)
+        if space is None or space.access != Access.CONFIDENTIAL:
+            activities = activities.filter(public=True)
+        # A confidential space's whole outbox: only its members and their instances get here.
+        return activities, documents
     if name == "followers":
 
         async def follower_ids(rows: Sequence[Follower]) -> list[Any]:

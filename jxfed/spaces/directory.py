@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from jxfed.activitypub.policy import host_of
 from jxfed.actors.models import ActorKind, LocalActor, Member, OutboxActivity
 from jxfed.errors import NotFound
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
@@ -61,13 +62,24 @@ async def _may_see(space: Space, signer: str) -> bool:
 
 
 async def may_read_post(post: Post, signer: str) -> bool:
-    """Public posts to any peer; a confidential space's (or a private) post only to members."""
-    if post.public:
+    """Public posts to any peer; a confidential space's (or a private) post only to members.
+
+    A member's post in a space of a peer is readable by its author and by the space's own
+    instance, which checks it and relays it to the members it alone knows.
+    """
+    if post.public or signer == post.author_uri:
         return True
     if post.space_id is None:  # type: ignore[attr-defined]
-        return False
+        return bool(post.audience) and _host(signer) == _host(post.audience)
     space = await Space.get(id=post.space_id)  # type: ignore[attr-defined]
     return await _may_see(space, signer)
+
+
+def _host(uri: str | None) -> str | None:
+    try:
+        return host_of(uri) if uri else None
+    except ValueError:
+        return None
 
 
 async def public_actor_by_name(name: str) -> PublicActor:

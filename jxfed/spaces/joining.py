@@ -18,10 +18,17 @@ from jxfed.actors import activities
 from jxfed.actors.models import ActorKind, Following, FollowState, LocalActor
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor, resolve_account
-from jxfed.errors import Conflict, NotFound
+from jxfed.errors import BadRequest, Conflict, NotFound
 from jxfed.spaces import notifications
 from jxfed.spaces.follows import ask, send
-from jxfed.spaces.models import Access, Membership, MembershipState, Role, Space
+from jxfed.spaces.models import (
+    Access,
+    Membership,
+    MembershipState,
+    NotificationKind,
+    Role,
+    Space,
+)
 from jxfed.spaces.roles import Action, require
 
 if TYPE_CHECKING:
@@ -154,6 +161,30 @@ class MemberSideHandlers:
 
         return apply
 
+    async def on_membership_update(self, activity: Activity) -> Apply | None:
+        """A space of a peer changed the role of one of our members in it."""
+        member = activity.get("object")
+        if not isinstance(member, Mapping) or member.get("object") != activity["actor"]:
+            return None
+        role = member.get("role")
+        if role not in {r.value for r in Role}:
+            raise BadRequest(f"unknown role {role!r}")
+        local = await local_actor_by_uri(self.base, str(member.get("actor")))
+        if local is None:
+            return None
+        space_uri = str(activity["actor"])
+
+        async def apply() -> None:
+            updated = await Following.filter(
+                follower=local, target_uri=space_uri, state=FollowState.ACCEPTED
+            ).update(role=role)
+            if updated:
+                await notifications.notify_actor(
+                    local, NotificationKind.ROLE_CHANGED, space_uri, space_uri
+                )
+
+        return apply
+
 
 async def join(services: Services, member: LocalActor, handle: str) -> Following:
     """A local member asks to join a space of a peer (`slug@host` or URL): sends Join."""
@@ -248,6 +279,7 @@ def register(services: Services) -> None:
     dispatcher.register("Leave", None, space_side.on_leave)
     dispatcher.register("Accept", "Invite", space_side.on_accept_invite)
     dispatcher.register("Invite", None, member_side.on_invite)
+    dispatcher.register("Update", "Member", member_side.on_membership_update)
     dispatcher.register("Remove", None, RemovalHandler(services).on_remove)
 
 
@@ -293,7 +325,21 @@ async def change_role(
         raise NotFound(f"{actor_uri} is not a member of this space")
     if role != Role.SPACE_MANAGER and await is_last_manager(membership):
         raise Conflict("the last space manager cannot be demoted")
-    await Membership.filter(id=membership.id).update(role=role)
+    space_actor = await space.actor
+    space_uri = services.actor_uri(space_actor)
+    async with in_transaction():
+        await Membership.filter(id=membership.id).update(role=role)
+        if membership.inbox is not None:  # the member's instance hears it
+            update = activities.update_membership(
+                services.settings.base_url, space_uri, actor_uri, role.value
+            )
+            await send(services, update, space_actor, membership.inbox)
+        else:
+            local = await local_actor_by_uri(services.settings.base_url, actor_uri)
+            if local is not None:
+                await notifications.notify_actor(
+                    local, NotificationKind.ROLE_CHANGED, space_uri, space_uri
+                )
 
 
 class RemovalHandler:

@@ -115,6 +115,7 @@ class NotificationKind(StrEnum):
     MENTION = "mention"
     JOIN_REQUEST = "join_request"
     JOIN_ACCEPTED = "join_accepted"
+    ROLE_CHANGED = "role_changed"
 
 
 class Notification(Model):

@@ -7,11 +7,12 @@ from tortoise.transactions import in_transaction
 
 from jxfed.actors.accounts import member_by_name, new_actor
 from jxfed.actors.documents import actor_id
-from jxfed.actors.models import ActorKind
+from jxfed.actors.models import ActorKind, Member, Profile
 from jxfed.actors.names import validate_name
 from jxfed.errors import BadRequest
 from jxfed.settings import Settings
 from jxfed.spaces.models import Access, Membership, Role, Space
+from jxfed.spaces.roles import NotAllowed
 
 # The network's languages (DESIGN.md); the HTML pages are written right to left for Arabic.
 LANGUAGES = ("en", "fr", "ar", "pt", "de")
@@ -36,8 +37,15 @@ async def add_space(
     language: str = "en",
     default_role: Role = Role.CONTRIBUTOR,
     parent: str | None = None,
+    created_by: Member | None = None,
 ) -> Space:
-    """Create a space (a Group actor) whose owner becomes its first space manager."""
+    """Create a space (a Group actor) whose owner becomes its first space manager.
+
+    `created_by` is the member asking, through a client; only a trusted member or an
+    administrator may create spaces. The operator's command line passes no one.
+    """
+    if created_by is not None and not may_create_spaces(created_by):
+        raise NotAllowed("only trusted members and administrators may create spaces")
     validate_name(slug, "space slug")
     if not name.strip():
         raise BadRequest("a space needs a non-empty --name")
@@ -66,6 +74,10 @@ async def add_space(
             role=Role.SPACE_MANAGER,
         )
     return space
+
+
+def may_create_spaces(member: Member) -> bool:
+    return member.profile in (Profile.TRUSTED, Profile.ADMINISTRATOR)
 
 
 async def set_archived(space: Space, archived: bool) -> None:

@@ -231,3 +231,100 @@ async def test_a_members_reaction_reaches_the_space_and_notifies_the_author(net:
     assert "👍 1" in timeline(net.a, "amina")
     bad = net.b.cli("users", "react", "bruno", post_uri, "--emoji", "not an emoji", check=False)
     assert bad.returncode != 0 and "emoji" in bad.stderr
+
+
+async def test_a_comment_from_b_is_relayed_and_notifies_the_posts_author(net: Network) -> None:
+    await member_of(net, "sahel")
+    net.a.cli(
+        "users", "post", "amina", "Call for evidence on border detentions", "--space", "sahel"
+    )
+    post = net.a.cli("spaces", "posts", "sahel").stdout.split("\t")[2]
+
+    async def arrived() -> bool:
+        """bruno reads the post on B."""
+        return "Call for evidence" in timeline(net.b, "bruno")
+
+    await eventually(arrived)
+    net.b.cli("users", "post", "bruno", "Two cases from Agadez", "--reply-to", post)
+
+    async def amina_told() -> bool:
+        """amina, the post's author on A, has a reply notification."""
+        notes = net.a.cli("users", "notifications", "amina").stdout.splitlines()
+        return any(line.split("\t")[1] == "reply" for line in notes)
+
+    await eventually(amina_told)
+    [comment, parent] = [
+        line.split("\t")[2] for line in net.a.cli("spaces", "posts", "sahel").stdout.splitlines()
+    ]
+    assert parent == post
+    note = orjson.loads(net.a.cli("fetch", comment).stdout)
+    assert note["inReplyTo"] == post and note["audience"] == f"{net.a.url}/spaces/sahel"
+    outside = net.b.cli(
+        "users", "post", "bruno", "Elsewhere", "--reply-to", "http://x.test/1", check=False
+    )
+    assert outside.returncode != 0 and "no post" in outside.stderr
+
+
+async def test_a_reader_cannot_comment(net: Network) -> None:
+    await invite_bruno(net, "litigation", role="reader")
+    net.a.cli("users", "post", "amina", "Draft pleading v1", "--space", "litigation")
+    post = net.a.cli("spaces", "posts", "litigation").stdout.split("\t")[2]
+
+    async def arrived() -> bool:
+        """bruno reads the post on B."""
+        return "Draft pleading" in timeline(net.b, "bruno")
+
+    await eventually(arrived)
+    net.b.cli("users", "post", "bruno", "A reader's comment", "--reply-to", post)
+    net.a.cli("users", "post", "amina", "Draft pleading v2", "--space", "litigation")
+
+    async def later_arrived() -> bool:
+        """The later post reached B, so bruno's comment had time to be refused on A."""
+        return "Draft pleading v2" in timeline(net.b, "bruno")
+
+    await eventually(later_arrived)
+    assert "A reader's comment" not in net.a.cli("spaces", "posts", "litigation").stdout
+
+
+async def test_html_from_a_peer_is_sanitised_before_it_is_stored(net: Network) -> None:
+    await member_of(net, "sahel")
+    bruno = f"{net.b.url}/users/bruno"
+    space = f"{net.a.url}/spaces/sahel"
+    create = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{net.b.url}/activities/hostile-1",
+        "type": "Create",
+        "actor": bruno,
+        "to": ["https://www.w3.org/ns/activitystreams#Public", space],
+        "object": {
+            "id": f"{net.b.url}/objects/hostile-1",
+            "type": "Note",
+            "attributedTo": bruno,
+            "audience": space,
+            "to": ["https://www.w3.org/ns/activitystreams#Public", space],
+            "content": '<p onclick="steal()">Report <a href="https://example.org/r">here</a>'
+            '<script>alert(1)</script><img src="x" onerror="y()"></p>',
+        },
+    }
+    async with aiohttp.ClientSession() as session:
+        status, _ = await signed(
+            session,
+            "POST",
+            f"{net.a.url}/inbox",
+            private_key_of(net.b, "bruno"),
+            orjson.dumps(create),
+        )
+    assert status == 202
+
+    async def stored() -> bool:
+        """A took the post into the space."""
+        return "Report" in net.a.cli("spaces", "posts", "sahel").stdout
+
+    await eventually(stored)
+    content = net.a.cli("spaces", "posts", "sahel").stdout
+    for hostile in ("<script", "alert(1)", "onclick", "onerror", "steal"):
+        assert hostile not in content
+    assert (
+        'href="https://example.org/r"' in content
+        and 'rel="nofollow noopener noreferrer"' in content
+    )

@@ -139,3 +139,41 @@ async def test_an_archived_space_takes_no_new_members_or_posts(net: Network) -> 
             session, "GET", f"{net.a.url}/spaces/sahel", private_key_of(net.b)
         )
     assert status == 200 and group["name"] == "Sahel"
+
+
+async def test_a_role_change_federates_to_the_members_instance(net: Network) -> None:
+    bruno = f"{net.b.url}/users/bruno"
+    space = f"{net.a.url}/spaces/litigation"
+    await invite_bruno(net, "litigation", role="reader")
+    net.a.cli("spaces", "role", "litigation", bruno, "content_manager", "--by", "amina")
+
+    async def told() -> bool:
+        """B records bruno's new role and tells him."""
+        following = net.b.cli("users", "following", "bruno").stdout
+        return f"{space}\taccepted\tcontent_manager" in following
+
+    await eventually(told)
+    assert f"{bruno}\tcontent_manager\taccepted" in members(net, "litigation")
+    notified = [
+        line.split("\t") for line in lines(net.b.cli("users", "notifications", "bruno").stdout)
+    ]
+    assert any(parts[1] == "role_changed" and parts[3] == space for parts in notified)
+    # Now a content manager, bruno may post where as a reader he could not.
+    net.b.cli("users", "post", "bruno", "Filing schedule agreed", "--space", space)
+
+    async def relayed() -> bool:
+        """A relays bruno's post into the space."""
+        return "Filing schedule agreed" in net.a.cli("spaces", "posts", "litigation").stdout
+
+    await eventually(relayed)
+    demoted = net.a.cli(
+        "spaces",
+        "role",
+        "litigation",
+        f"{net.a.url}/users/amina",
+        "reader",
+        "--by",
+        "amina",
+        check=False,
+    )
+    assert demoted.returncode != 0 and "last space manager" in demoted.stderr
