@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from jxfed.actors.models import Follower, Following, FollowState, LocalActor
 from jxfed.errors import NotFound
 from jxfed.mastodon.accounts import Target
-from jxfed.mastodon.errors import ValidationFailed
 from jxfed.spaces import follows, joining
 from jxfed.spaces.models import Membership, MembershipState
 
@@ -25,7 +24,7 @@ async def relationship(services: Services, me: LocalActor, target: Target) -> di
         state = membership.state if membership is not None else None
         following = state == MembershipState.ACCEPTED
         requested = state == MembershipState.PENDING
-    elif target.local is None:
+    else:
         row = await Following.get_or_none(follower=me, target_uri=target.uri)
         following = row is not None and row.state == FollowState.ACCEPTED
         requested = row is not None and row.state == FollowState.PENDING
@@ -52,32 +51,26 @@ async def relationship(services: Services, me: LocalActor, target: Target) -> di
     }
 
 
-def _not_yet(target: Target) -> ValidationFailed:
-    what = "space" if target.space is not None else "member"
-    return ValidationFailed(
-        {
-            "id": (
-                "ERR_UNSUPPORTED",
-                f"following a {what} of this instance from an app is not supported yet",
-            )
-        }
-    )
-
-
 async def follow(services: Services, me: LocalActor, target: Target) -> None:
-    """Join a space of a peer, or follow a person of a peer (each waits for the peer's Accept)."""
-    if target.local is not None:
-        raise _not_yet(target)
-    if target.is_space:
+    """Join a space, or follow a person (on a peer, each waits for the peer's Accept)."""
+    if target.space is not None:
+        await joining.join_here(services, target.space, me)
+    elif target.local is not None:
+        await follows.follow_here(services, me, target.local)
+    elif target.is_space:
         await joining.join(services, me, target.uri)
     else:
         await follows.follow(services, me, target.uri)
 
 
 async def unfollow(services: Services, me: LocalActor, target: Target) -> None:
-    """Leave a space of a peer, or stop following a person; nothing to undo is not an error."""
+    """Leave a space, or stop following a person; nothing to undo is not an error."""
+    if target.space is not None:
+        await joining.leave_here(services, target.space, me)
+        return
     if target.local is not None:
-        raise _not_yet(target)
+        await follows.unfollow_here(services, me, target.local)
+        return
     try:
         if target.is_space:
             await joining.leave(services, me, target.uri)

@@ -103,7 +103,9 @@ async def _deliver(
         target = await remote_actor(services, post.audience)
         inboxes = [target.delivery_inbox]
     else:
-        rows = Follower.filter(followed=actor, state=FollowState.ACCEPTED)
+        rows = Follower.filter(followed=actor, state=FollowState.ACCEPTED).exclude(
+            follower_uri__startswith=services.settings.base_url + "/"
+        )
         inboxes = [str(inbox) for inbox in await rows.values_list("inbox", flat=True)]
     await enqueue(activity, actor.id, inboxes, services.peers.known)
 

@@ -149,6 +149,35 @@ async def follow(services: Services, member: LocalActor, handle: str) -> Followi
     return await ask(services, member, handle, "Follow")
 
 
+async def follow_here(services: Services, member: LocalActor, person: LocalActor) -> None:
+    """A member follows another member of this instance: nothing leaves the instance."""
+    if person.id == member.id or person.kind != ActorKind.PERSON:
+        raise BadRequest("a member follows another member")
+    uri, target = services.actor_uri(member), services.actor_uri(person)
+    follow_id = activities.new_activity_id(services.settings.base_url)
+    async with in_transaction():
+        await Following.get_or_create(
+            follower=member,
+            target_uri=target,
+            defaults={"follow_id": follow_id, "state": FollowState.ACCEPTED},
+        )
+        await Follower.get_or_create(
+            followed=person,
+            follower_uri=uri,
+            defaults={
+                "inbox": f"{uri}/inbox",
+                "follow_id": follow_id,
+                "state": FollowState.ACCEPTED,
+            },
+        )
+
+
+async def unfollow_here(services: Services, member: LocalActor, person: LocalActor) -> None:
+    async with in_transaction():
+        await Following.filter(follower=member, target_uri=services.actor_uri(person)).delete()
+        await Follower.filter(followed=person, follower_uri=services.actor_uri(member)).delete()
+
+
 async def unfollow(services: Services, member: LocalActor, handle: str) -> None:
     uri = await resolve_account(services, handle)
     following = await Following.get_or_none(follower=member, target_uri=uri)

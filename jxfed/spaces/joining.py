@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 
 from jxfed.activitypub.dispatch import Activity, Apply
 from jxfed.actors import activities
-from jxfed.actors.models import ActorKind, Following, FollowState, LocalActor
+from jxfed.actors.models import ActorKind, Following, FollowState, LocalActor, Member
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor, resolve_account
 from jxfed.errors import BadRequest, Conflict, NotFound
@@ -29,7 +29,7 @@ from jxfed.spaces.models import (
     Role,
     Space,
 )
-from jxfed.spaces.roles import Action, require
+from jxfed.spaces.roles import Action, NotAllowed, require
 
 if TYPE_CHECKING:
     from jxfed.services import Services
@@ -254,10 +254,20 @@ async def answer_join_request(
     pending = await Membership.get_or_none(
         space=space, actor_uri=actor_uri, state=MembershipState.PENDING
     )
-    if pending is None or pending.inbox is None:
+    if pending is None:
         raise NotFound(f"no pending join request from {actor_uri}")
     space_actor = await space.actor
     space_uri = services.actor_uri(space_actor)
+    if pending.inbox is None:  # a member of this instance: nothing to send
+        async with in_transaction():
+            if accept:
+                await Membership.filter(id=pending.id).update(state=MembershipState.ACCEPTED)
+                local = await local_actor_by_uri(services.settings.base_url, actor_uri)
+                if local is not None:
+                    await notifications.join_accepted(local, space_uri)
+            else:
+                await Membership.filter(id=pending.id).delete()
+        return
     request = activities.join(services.settings.base_url, actor_uri, space_uri)
     request["id"] = pending.activity_id or request["id"]
     reply = activities.respond(
@@ -269,6 +279,49 @@ async def answer_join_request(
         else:
             await Membership.filter(id=pending.id).delete()
         await send(services, reply, space_actor, pending.inbox)
+
+
+async def join_here(services: Services, space: Space, member: LocalActor) -> MembershipState:
+    """A member of this instance joins one of its spaces: at once when it is open (or they
+    were invited), pending for a manager's answer when on request; a confidential space
+    admits only those it invited."""
+    uri = services.actor_uri(member)
+    existing = await Membership.get_or_none(space=space, actor_uri=uri)
+    if existing is not None and existing.state in (
+        MembershipState.ACCEPTED,
+        MembershipState.PENDING,
+    ):
+        return existing.state
+    if space.archived:
+        raise NotAllowed("this space is archived: it takes no new members")
+    if existing is not None:  # invited: joining accepts the invitation
+        await Membership.filter(id=existing.id).update(state=MembershipState.ACCEPTED)
+        return MembershipState.ACCEPTED
+    if space.access == Access.CONFIDENTIAL:
+        raise NotAllowed("this space admits only the members it invites")
+    state = MembershipState.ACCEPTED if space.access == Access.OPEN else MembershipState.PENDING
+    account = await Member.get(actor=member)
+    async with in_transaction():
+        await Membership.create(
+            space=space,
+            member=account,
+            actor_uri=uri,
+            role=space.default_role,
+            state=state,
+        )
+        if state == MembershipState.PENDING:
+            await notifications.join_requested(space, uri)
+    return state
+
+
+async def leave_here(services: Services, space: Space, member: LocalActor) -> None:
+    """A member of this instance leaves one of its spaces (not the last manager)."""
+    membership = await Membership.get_or_none(space=space, actor_uri=services.actor_uri(member))
+    if membership is None:
+        return
+    if await is_last_manager(membership):
+        raise Conflict("the last space manager cannot leave the space")
+    await membership.delete()
 
 
 def register(services: Services) -> None:

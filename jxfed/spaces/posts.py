@@ -156,7 +156,9 @@ async def publish_note(
         await OutboxActivity.create(
             uri=create["id"], actor=member, type="Create", document=create, public=True
         )
-        followers = Follower.filter(followed=member, state=FollowState.ACCEPTED)
+        followers = Follower.filter(followed=member, state=FollowState.ACCEPTED).exclude(
+            follower_uri__startswith=services.settings.base_url + "/"
+        )
         inboxes += [str(inbox) for inbox in await followers.values_list("inbox", flat=True)]
         await enqueue(create, member.id, inboxes, services.peers.known)
     services.work_arrived.set()

@@ -96,7 +96,9 @@ async def relay(services: Services, space: Space, create: Mapping[str, Any]) -> 
     ).values_list("inbox", flat=True)
     inboxes = [str(inbox) for inbox in await members]
     if space.access == Access.OPEN:
-        followers = Follower.filter(followed=space_actor, state=FollowState.ACCEPTED)
+        followers = Follower.filter(followed=space_actor, state=FollowState.ACCEPTED).exclude(
+            follower_uri__startswith=services.settings.base_url + "/"
+        )
         inboxes += [str(inbox) for inbox in await followers.values_list("inbox", flat=True)]
     await services.peers.refresh()
     return await enqueue(announce, space_actor.id, inboxes, services.peers.known)

@@ -212,13 +212,3 @@ async def test_relationships_to_own_spaces_show_membership(
     )
     found = await response.get_json()
     assert [(r["id"], r["following"]) for r in found] == [(ids[0], True), (ids[1], True)]
-
-
-async def test_following_a_local_space_from_an_app_is_a_clear_422(
-    client: Client, spaces: None, token: str
-) -> None:
-    response = await client.post(
-        f"/api/v1/accounts/{await _account_id('vigil')}/follow", headers=bearer(token)
-    )
-    assert response.status_code == 422
-    assert "not supported yet" in (await response.get_json())["error"]
