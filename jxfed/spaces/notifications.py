@@ -39,9 +39,26 @@ async def _notify(
 
 
 async def post_stored(post: Post, space: Space | None, base_url: str) -> None:
-    """A post was stored: tell the space's local members (or, for a space of a peer, the local
-    members in it), and the author of the post it replies to, if local."""
+    """A post was stored: tell the author of the post it replies to (if local), the local
+    members it mentions, and the space's other local members (or, for a space of a peer, the
+    local members in it). Each member hears of a post once, by the most personal kind."""
     author = post.author_uri
+    told: set[int] = set()
+    if post.in_reply_to:
+        parent = await Post.get_or_none(uri=post.in_reply_to, local=True)
+        parent_author = None if parent is None else parent.author_uri
+        local = await local_actor_by_uri(base_url, parent_author) if parent_author else None
+        if local is not None and parent_author != author:
+            replied = await _ids(Member.filter(actor=local), "id")
+            await _notify(replied, NotificationKind.REPLY, author, post.uri)
+            told.update(replied)
+    for tag in post.document.get("tag", []) or []:
+        if isinstance(tag, dict) and tag.get("type") == "Mention" and tag.get("href") != author:
+            mentioned = await local_actor_by_uri(base_url, str(tag.get("href")))
+            if mentioned is not None:
+                ids = [i for i in await _ids(Member.filter(actor=mentioned), "id") if i not in told]
+                await _notify(ids, NotificationKind.MENTION, author, post.uri)
+                told.update(ids)
     if space is not None:
         members = Membership.filter(
             space=space, state=MembershipState.ACCEPTED, member_id__isnull=False
@@ -53,19 +70,9 @@ async def post_stored(post: Post, space: Space | None, base_url: str) -> None:
         member_ids = await _ids(Member.filter(actor_id__in=actor_ids), "id")
     else:
         member_ids = []
-    await _notify(member_ids, NotificationKind.NEW_POST, author, post.uri)
-    for tag in post.document.get("tag", []) or []:
-        if isinstance(tag, dict) and tag.get("type") == "Mention" and tag.get("href") != author:
-            mentioned = await local_actor_by_uri(base_url, str(tag.get("href")))
-            if mentioned is not None:
-                await notify_actor(mentioned, NotificationKind.MENTION, author, post.uri)
-    if post.in_reply_to:
-        parent = await Post.get_or_none(uri=post.in_reply_to, local=True)
-        parent_author = None if parent is None else parent.author_uri
-        local = await local_actor_by_uri(base_url, parent_author) if parent_author else None
-        if local is not None and parent_author != author:
-            replied = await _ids(Member.filter(actor=local), "id")
-            await _notify(replied, NotificationKind.REPLY, author, post.uri)
+    await _notify(
+        [i for i in member_ids if i not in told], NotificationKind.NEW_POST, author, post.uri
+    )
 
 
 async def join_requested(space: Space, requester: str) -> None:
