@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from quart import Quart, Response
 
-from jxfed.mastodon.api import accounts, apps, instance, notifications, oauth
+from jxfed.mastodon.api import (
+    account_lists,
+    accounts,
+    apps,
+    follow_requests,
+    instance,
+    notifications,
+    oauth,
+    search,
+)
 from jxfed.mastodon.api.cors import register_cors
 from jxfed.mastodon.api.state import EXTENSION, ApiState
 from jxfed.mastodon.errors import ApiError
@@ -14,7 +23,16 @@ from jxfed.web.responses import json_response
 def register(app: Quart) -> None:
     """Add the client API to the app: routes, its error shapes, CORS, per-app state."""
     app.extensions[EXTENSION] = ApiState()
-    for module in (apps, oauth, instance, accounts, notifications):
+    for module in (
+        apps,
+        oauth,
+        instance,
+        search,
+        accounts,
+        account_lists,
+        notifications,
+        follow_requests,
+    ):
         app.register_blueprint(module.blueprint)
 
     @app.errorhandler(ApiError)
