@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from quart import Quart, Response
 
-from jxfed.mastodon.api import accounts, apps, instance, oauth
+from jxfed.mastodon.api import (
+    accounts,
+    apps,
+    instance,
+    media,
+    oauth,
+    status_actions,
+    statuses,
+    tags,
+    timelines,
+)
 from jxfed.mastodon.api.cors import register_cors
 from jxfed.mastodon.api.state import EXTENSION, ApiState
 from jxfed.mastodon.errors import ApiError
@@ -14,7 +24,18 @@ from jxfed.web.responses import json_response
 def register(app: Quart) -> None:
     """Add the client API to the app: routes, its error shapes, CORS, per-app state."""
     app.extensions[EXTENSION] = ApiState()
-    for module in (apps, oauth, instance, accounts):
+    app.request_class = media.UploadRequest
+    for module in (
+        apps,
+        oauth,
+        instance,
+        accounts,
+        statuses,
+        status_actions,
+        timelines,
+        media,
+        tags,
+    ):
         app.register_blueprint(module.blueprint)
 
     @app.errorhandler(ApiError)
