@@ -10,6 +10,7 @@ import pytest
 import requests
 from mastodon import Mastodon, MastodonNotFoundError, MastodonUnauthorizedError
 
+from tests.federation.network import FAST_RETRY, eventually
 from tests.mastodon.conftest import PASSWORD
 from tests.mastodon.test_media import png
 from tests.servers import Instance, InstanceFactory
@@ -112,3 +113,58 @@ def test_a_mastodon_py_script_posts_shares_and_never_sees_a_closed_space(
         assert secret.id not in [s.id for s in timeline]
     assert secret.id in [s.reblog.id for s in amina.timeline_home() if s.reblog]
     assert requests.get(secret.media_attachments[0].url, timeout=10).status_code == 404
+
+
+async def test_a_member_on_b_posts_in_and_likes_a_space_of_a_through_mastodon_py(
+    instances: InstanceFactory,
+) -> None:
+    a, b = instances.create("a"), instances.create("b")
+    for instance in (a, b):
+        with (instance.directory / "instance.toml").open("a") as config:
+            config.write(FAST_RETRY)
+    a.cli("peers", "allow", b.domain)
+    b.cli("peers", "allow", a.domain)
+    a.cli("users", "add", "amina")
+    a.cli("spaces", "add", "sahel", "--name", "Sahel", "--access", "open", "--owner", "amina")
+    b.cli("users", "add", "bruno", "--password-stdin", stdin=f"{PASSWORD}\n")
+    a.start()
+    b.start()
+    b.cli("users", "join", "bruno", f"sahel@{a.domain}")
+
+    async def joined() -> bool:
+        """A counts bruno among sahel's members."""
+        return f"{b.url}/users/bruno\tcontributor" in a.cli("spaces", "members", "sahel").stdout
+
+    await eventually(joined)
+    client_id, client_secret = Mastodon.create_app("jxfed tests", api_base_url=b.url)
+    bruno = _api(b, client_id, client_secret, "bruno")
+    bruno.status_post(f"@sahel@{a.domain} news from B")
+
+    async def posted() -> bool:
+        """bruno's post reached sahel on A."""
+        return "news from B" in a.cli("spaces", "posts", "sahel").stdout
+
+    await eventually(posted)
+    a.cli("users", "post", "amina", "Vote on the statute", "--space", "sahel")
+
+    async def arrived() -> bool:
+        """The space's post shows in bruno's home on B, as sahel's boost."""
+        home = bruno.timeline_home()
+        return any(s.reblog and "Vote on the statute" in s.reblog.content for s in home)
+
+    await eventually(arrived)
+    vote = next(s.reblog for s in bruno.timeline_home() if s.reblog and "Vote" in s.reblog.content)
+    assert bruno.status_favourite(vote).favourited is True
+
+    async def liked() -> bool:
+        """A counts bruno's like."""
+        return "♥ 1" in a.cli("users", "timeline", "amina").stdout
+
+    await eventually(liked)
+    assert bruno.status_unfavourite(vote).favourited is False
+
+    async def unliked() -> bool:
+        """A took the like back (the Undo arrived)."""
+        return "♥ 1" not in a.cli("users", "timeline", "amina").stdout
+
+    await eventually(unliked)
