@@ -115,8 +115,9 @@ class MediaAttachment(Model):
     description = fields.TextField(default="")
     focus_x = fields.FloatField(default=0.0)
     focus_y = fields.FloatField(default=0.0)
+    # CASCADE: an attachment of a removed post must not become an unattached (public) upload
     post: fields.ForeignKeyNullableRelation[Post] = fields.ForeignKeyField(
-        "jxfed.Post", related_name="media", null=True, on_delete=fields.SET_NULL
+        "jxfed.Post", related_name="media", null=True, on_delete=fields.CASCADE
     )
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('description', fields.TextField(default='', unique=False)),
                 ('focus_x', fields.FloatField(default=0.0)),
                 ('focus_y', fields.FloatField(default=0.0)),
-                ('post', fields.ForeignKeyField('jxfed.Post', source_field='post_id', null=True, db_constraint=True, to_field='id', related_name='media', on_delete=OnDelete.SET_NULL)),
+                ('post', fields.ForeignKeyField('jxfed.Post', source_field='post_id', null=True, db_constraint=True, to_field='id', related_name='media', on_delete=OnDelete.CASCADE)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'mastodon_media', 'app': 'jxfed', 'pk_attr': 'id', 'table_description': 'A file a member uploaded (stored once per SHA-256), attached to at most one post.'},
