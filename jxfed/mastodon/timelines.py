@@ -60,10 +60,15 @@ def public(reader: Reader, where: Where) -> QuerySet[Post]:
         posts = posts.filter(local=True)
     elif where.remote:
         posts = posts.filter(local=False)
-    if where.only_media:  # media uploaded here: peers' attachments are not indexed yet
-        with_media = MediaAttachment.filter(post_id__not_isnull=True).values("post_id")
-        posts = posts.filter(id__in=Subquery(with_media))
+    if where.only_media:
+        posts = posts.filter(with_media())
     return posts
+
+
+def with_media() -> Q:
+    """Posts with media uploaded here (peers' attachments are not indexed yet)."""
+    attached = MediaAttachment.filter(post_id__not_isnull=True).values("post_id")
+    return Q(id__in=Subquery(attached))
 
 
 def tagged(

@@ -157,6 +157,9 @@ async def test_a_status_with_media_shows_them_and_sends_documents(
     assert too_many.status_code == 422
     with_media = await client.get("/api/v1/timelines/public?only_media=true")
     assert [s["id"] for s in await with_media.get_json()] == [status["id"]]
+    account = status["account"]["id"]
+    mine = await client.get(f"/api/v1/accounts/{account}/statuses?only_media=true")
+    assert [s["id"] for s in await mine.get_json()] == [status["id"]]
 
 
 async def test_a_closed_spaces_image_is_served_to_its_members_only(
