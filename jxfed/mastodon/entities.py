@@ -121,6 +121,19 @@ def visibility(post: Post, space: Space | None) -> str:
     return "public" if post.public else "private"
 
 
+@dataclass(frozen=True, slots=True)
+class StatusFacts:
+    """What a status shows besides its post: counts, the reader's flags, its media."""
+
+    favourites: int = 0
+    replies: int = 0
+    reblogs: int = 0
+    favourited: bool = False
+    reblogged: bool = False
+    bookmarked: bool = False
+    media: tuple[dict[str, Any], ...] = ()
+
+
 def status(
     post: Post,
     account: dict[str, Any],
@@ -128,9 +141,7 @@ def status(
     space: Space | None,
     parent: tuple[str, str] | None,
     mentions: list[dict[str, Any]],
-    favourites: int,
-    replies: int,
-    favourited: bool,
+    facts: StatusFacts,
 ) -> dict[str, Any]:
     """A post as a status; `parent` is (status id, account id) of the post it answers."""
     content = post.content
@@ -141,6 +152,8 @@ def status(
         for tag in post.document.get("tag", []) or []
         if isinstance(tag, dict) and tag.get("type") == "Hashtag" and tag.get("name")
     ]
+    summary = post.document.get("summary")
+    spoiler = plain_text(summary) if isinstance(summary, str) else ""
     return {
         "id": status_id(post.id),
         "uri": post.uri,
@@ -150,26 +163,26 @@ def status(
         "account": account,
         "content": content,
         "visibility": visibility(post, space),
-        "sensitive": False,
-        "spoiler_text": "",
-        "media_attachments": [],
+        "sensitive": bool(spoiler) or post.document.get("sensitive") is True,
+        "spoiler_text": spoiler,
+        "media_attachments": list(facts.media),
         "application": None,
         "mentions": mentions,
         "tags": tags,
         "emojis": [],
-        "reblogs_count": 0,
-        "favourites_count": favourites,
-        "replies_count": replies,
+        "reblogs_count": facts.reblogs,
+        "favourites_count": facts.favourites,
+        "replies_count": facts.replies,
         "in_reply_to_id": parent[0] if parent else None,
         "in_reply_to_account_id": parent[1] if parent else None,
         "reblog": None,
         "poll": None,
         "card": None,
         "language": _language(post, space),
-        "favourited": favourited,
-        "reblogged": False,
+        "favourited": facts.favourited,
+        "reblogged": facts.reblogged,
         "muted": False,
-        "bookmarked": False,
+        "bookmarked": facts.bookmarked,
         "pinned": False,
         "filtered": [],
     }
@@ -181,14 +194,23 @@ def reblog_by_space(original: dict[str, Any], space_account: dict[str, Any]) -> 
     The boost takes the original's id: posts and boosts share one id sequence this way, so a
     timeline of both stays ordered and pages with the same max_id/min_id.
     """
+    return reblog(original, space_account)
+
+
+def reblog(original: dict[str, Any], booster: dict[str, Any]) -> dict[str, Any]:
+    """`booster`'s boost of `original`, under the original's id (see reblog_by_space)."""
     return {
         **original,
-        "account": space_account,
+        "account": booster,
         "content": "",
         "mentions": [],
         "tags": [],
         "favourites_count": 0,
         "replies_count": 0,
+        "reblogs_count": 0,
+        "media_attachments": [],
+        "spoiler_text": "",
+        "sensitive": False,
         "in_reply_to_id": None,
         "in_reply_to_account_id": None,
         "language": None,

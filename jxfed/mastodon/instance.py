@@ -17,9 +17,10 @@ MASTODON_VERSION = "4.3.0"
 LANGUAGES = ["fr", "en", "ar", "pt", "de"]
 MAX_MEDIA_ATTACHMENTS = 4
 IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
+IMAGE_SIZE_LIMIT = 16 * 1024 * 1024
 MEDIA_LIMITS = {
-    "supported_mime_types": [*IMAGE_TYPES, "application/pdf"],
-    "image_size_limit": 16 * 1024 * 1024,
+    "supported_mime_types": IMAGE_TYPES,  # what POST /api/v2/media accepts
+    "image_size_limit": IMAGE_SIZE_LIMIT,
     "image_matrix_limit": 33_177_600,
     "video_size_limit": 0,
     "video_frame_rate_limit": 0,

@@ -1,4 +1,5 @@
-"""What the Mastodon client API stores: OAuth applications, codes and tokens, read markers.
+"""What the Mastodon client API stores: OAuth applications, codes and tokens, read markers,
+media, idempotency keys, boosts, bookmarks and followed tags.
 
 Secrets (client secrets, codes, access tokens) are kept only as SHA-256 digests.
 """
@@ -9,6 +10,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from jxfed.actors.models import Member
+from jxfed.spaces.models import Post
 
 
 class OAuthApplication(Model):
@@ -95,3 +97,101 @@ class Marker(Model):
     class Meta:
         table = "mastodon_marker"
         unique_together = (("member", "timeline"),)
+
+
+class MediaAttachment(Model):
+    """A file a member uploaded (stored once per SHA-256), attached to at most one post."""
+
+    id = fields.BigIntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "jxfed.Member", related_name="media", on_delete=fields.CASCADE
+    )
+    sha256 = fields.CharField(max_length=64, db_index=True)
+    media_type = fields.CharField(max_length=32)
+    extension = fields.CharField(max_length=8)
+    size = fields.IntField()
+    width = fields.IntField(null=True)
+    height = fields.IntField(null=True)
+    description = fields.TextField(default="")
+    focus_x = fields.FloatField(default=0.0)
+    focus_y = fields.FloatField(default=0.0)
+    # CASCADE: an attachment of a removed post must not become an unattached (public) upload
+    post: fields.ForeignKeyNullableRelation[Post] = fields.ForeignKeyField(
+        "jxfed.Post", related_name="media", null=True, on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "mastodon_media"
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.sha256}.{self.extension}"
+
+
+class IdempotencyKey(Model):
+    """The status a member's `Idempotency-Key` created (a retry within the hour returns it)."""
+
+    id = fields.BigIntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "jxfed.Member", related_name="idempotency_keys", on_delete=fields.CASCADE
+    )
+    key = fields.CharField(max_length=64)  # SHA-256 of the header value
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "jxfed.Post", related_name="idempotency_keys", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "mastodon_idempotency_key"
+        unique_together = (("member", "key"),)
+
+
+class Boost(Model):
+    """A member's boost (Announce) of a public post."""
+
+    id = fields.BigIntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "jxfed.Member", related_name="boosts", on_delete=fields.CASCADE
+    )
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "jxfed.Post", related_name="boosts", on_delete=fields.CASCADE
+    )
+    activity_id = fields.CharField(max_length=500, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "mastodon_boost"
+        unique_together = (("member", "post"),)
+
+
+class Bookmark(Model):
+    """A post a member bookmarked (private to the member)."""
+
+    id = fields.BigIntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "jxfed.Member", related_name="bookmarks", on_delete=fields.CASCADE
+    )
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "jxfed.Post", related_name="bookmarks", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "mastodon_bookmark"
+        unique_together = (("member", "post"),)
+
+
+class FollowedTag(Model):
+    """A hashtag a member follows (lower case, without `#`)."""
+
+    id = fields.BigIntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "jxfed.Member", related_name="followed_tags", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "mastodon_followed_tag"
+        unique_together = (("member", "name"),)

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING, Any
 from jxfed.activitypub.transport import FetchError, NotAPeer
 from jxfed.errors import JxfedError
 from jxfed.mastodon.accounts import account_entity, target_by_uri
-from jxfed.mastodon.entities import reblog_by_space, status
+from jxfed.mastodon.entities import StatusFacts, reblog_by_space, status
 from jxfed.mastodon.ids import status_id
+from jxfed.mastodon.media import entity as media_entity
+from jxfed.mastodon.media import remote_entities
+from jxfed.mastodon.models import Bookmark, Boost, MediaAttachment
 from jxfed.mastodon.visibility import Reader
 from jxfed.spaces.models import Post, Reaction, Space
 
@@ -59,6 +62,18 @@ class StatusRenderer:
         likes = await Reaction.filter(post_id__in=ids, emoji="").values_list("post_id", "actor_uri")
         favourites = Counter(int(post_id) for post_id, _ in likes)
         mine = {int(post_id) for post_id, actor in likes if actor == self.reader.uri}
+        boosted = await Boost.filter(post_id__in=ids).values_list("post_id", "member_id")
+        reblogs = Counter(int(post_id) for post_id, _ in boosted)
+        reblogged = {int(post_id) for post_id, member in boosted if member == self.reader.member_id}
+        marks = Bookmark.filter(post_id__in=ids, member_id=self.reader.member_id)
+        bookmarked = {
+            int(str(post_id)) for post_id in await marks.values_list("post_id", flat=True)
+        }
+        media: dict[int, list[dict[str, Any]]] = {}
+        for attached in await MediaAttachment.filter(post_id__in=ids).order_by("id"):
+            media.setdefault(attached.post_id, []).append(  # type: ignore[attr-defined]
+                media_entity(self.services.settings, attached)
+            )
         replies = Counter(
             str(uri)
             for uri in await Post.filter(
@@ -82,15 +97,22 @@ class StatusRenderer:
                 parent_id, parent_author = parents[post.in_reply_to]
                 parent_account = await self.account(parent_author, fetch=False)
                 parent = (status_id(parent_id), parent_account["id"] if parent_account else None)
+            facts = StatusFacts(
+                favourites=favourites[post.id],
+                replies=replies[post.uri],
+                reblogs=reblogs[post.id],
+                favourited=post.id in mine,
+                reblogged=post.id in reblogged,
+                bookmarked=post.id in bookmarked,
+                media=tuple(media.get(post.id) or ([] if post.local else remote_entities(post))),
+            )
             entity = status(
                 post,
                 account,
                 space=space,
                 parent=parent,  # type: ignore[arg-type]
                 mentions=await self._mentions(post),
-                favourites=favourites[post.id],
-                replies=replies[post.uri],
-                favourited=post.id in mine,
+                facts=facts,
             )
             rendered.append(await self._boosted(post, entity) if boosts else entity)
         return rendered

@@ -23,6 +23,7 @@ class Reader:
     space_ids: frozenset[int] = frozenset()
     followed: frozenset[str] = frozenset()
     asked: frozenset[str] = field(default_factory=frozenset)  # pending follows and joins
+    member_id: int | None = None
 
 
 async def reader_of(member: Member | None, actor_uri: str | None) -> Reader:
@@ -39,6 +40,7 @@ async def reader_of(member: Member | None, actor_uri: str | None) -> Reader:
         space_ids=frozenset(int(s) for s, state in spaces if state == MembershipState.ACCEPTED),
         followed=frozenset(str(u) for u, state in followings if state == FollowState.ACCEPTED),
         asked=frozenset(str(u) for u, state in followings if state == FollowState.PENDING),
+        member_id=member.id,
     )
 
 

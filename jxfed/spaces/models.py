@@ -166,3 +166,18 @@ class Reaction(Model):
     class Meta:
         table = "reaction"
         unique_together = (("post", "actor_uri", "emoji"),)
+
+
+class PostHashtag(Model):
+    """A hashtag of a post (lower case, without `#`): the index tag timelines read."""
+
+    id = fields.BigIntField(primary_key=True)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "jxfed.Post", related_name="hashtags", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "post_hashtag"
+        unique_together = (("post", "name"),)
+        indexes = (("name", "post_id"),)

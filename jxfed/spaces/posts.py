@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
 from jxfed.spaces import notifications
 from jxfed.spaces.mentions import find_mentions, render
-from jxfed.spaces.models import Membership, MembershipState, Post, Space
+from jxfed.spaces.models import Membership, MembershipState, Post, PostHashtag, Space
 
 if TYPE_CHECKING:
     from jxfed.services import Services
@@ -50,6 +51,20 @@ def text_to_html(text: str) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class NoteOptions:
+    """What a note carries besides its text: attached `Document`s, a content warning, a
+    language (its `contentMap` key)."""
+
+    attachments: tuple[dict[str, Any], ...] = ()
+    summary: str = ""
+    sensitive: bool = False
+    language: str | None = None
+
+
+NO_OPTIONS = NoteOptions()
+
+
 async def build_create(
     services: Services,
     author: LocalActor,
@@ -61,10 +76,11 @@ async def build_create(
     title: str | None = None,
     mention_recipients: bool = True,
     in_reply_to: str | None = None,
+    options: NoteOptions = NO_OPTIONS,
 ) -> dict[str, Any]:
     """A Create of a Note (an Article when titled) by a local member, with an FEP-8b32 proof."""
     text = text.strip()
-    if not text:
+    if not text and not options.attachments:
         raise BadRequest("a post needs some text")
     if len(text) > MAX_CHARACTERS:
         raise BadRequest(f"a post has at most {MAX_CHARACTERS} characters")
@@ -90,6 +106,7 @@ async def build_create(
         note["inReplyTo"] = in_reply_to
     if title:
         note["name"] = title.strip()
+    _add_options(note, options)
     create = {
         "@context": AS_CONTEXT,
         "id": f"{object_id}/activity",
@@ -101,6 +118,17 @@ async def build_create(
     }
     keys = services.keyring.keys_of(author)
     return create_proof(create, keys.ed25519_private, f"{author_uri}#ed25519-key")
+
+
+def _add_options(note: dict[str, Any], options: NoteOptions) -> None:
+    if options.attachments:
+        note["attachment"] = list(options.attachments)
+    if options.summary:
+        note["summary"] = options.summary
+    if options.sensitive or options.summary:
+        note["sensitive"] = True
+    if options.language:
+        note["contentMap"] = {options.language: note["content"]}
 
 
 async def store_post(
@@ -126,18 +154,29 @@ async def store_post(
         published=datetime.now(UTC) if local else _published(note),
         document={**note, "content": content},
     )
+    await PostHashtag.bulk_create([PostHashtag(post=post, name=n) for n in hashtag_names(note)])
     await notifications.post_stored(post, space, base_url)
     return True
 
 
 async def publish_note(
-    services: Services, member: LocalActor, text: str, in_reply_to: str | None = None
+    services: Services,
+    member: LocalActor,
+    text: str,
+    in_reply_to: str | None = None,
+    options: NoteOptions = NO_OPTIONS,
 ) -> Post:
     """Publish a public note: stored, put in the outbox, delivered to followers' inboxes (and
     to the mentioned actors and the author replied to, when they are on peers)."""
     author = services.actor_uri(member)
     create = await build_create(
-        services, member, text, to=[AS_PUBLIC], cc=[f"{author}/followers"], in_reply_to=in_reply_to
+        services,
+        member,
+        text,
+        to=[AS_PUBLIC],
+        cc=[f"{author}/followers"],
+        in_reply_to=in_reply_to,
+        options=options,
     )
     note = create["object"]
     recipients = list(note["cc"][1:])
@@ -199,6 +238,17 @@ class PostHandlers:
             ):
                 return True
         return False
+
+
+def hashtag_names(note: Mapping[str, Any]) -> list[str]:
+    """The note's `Hashtag` tags, lower case and without `#` (at most 64 characters)."""
+    names = []
+    for tag in note.get("tag", []) or []:
+        if isinstance(tag, Mapping) and tag.get("type") == "Hashtag":
+            name = str(tag.get("name") or "").lstrip("#").lower()
+            if name and len(name) <= 64 and all(ch.isalnum() or ch == "_" for ch in name):
+                names.append(name)
+    return list(dict.fromkeys(names))
 
 
 def _addresses(document: Activity) -> set[str]:

@@ -10,7 +10,7 @@ from jxfed.services import Services
 from jxfed.spaces import relay
 from jxfed.spaces.joining import space_of
 from jxfed.spaces.models import Post, Space
-from jxfed.spaces.posts import publish_note
+from jxfed.spaces.posts import NO_OPTIONS, NoteOptions, publish_note
 
 
 async def find_space(services: Services, space: str) -> Space | str:
@@ -32,6 +32,7 @@ async def publish(
     space: str | None = None,
     title: str | None = None,
     in_reply_to: str | None = None,
+    options: NoteOptions = NO_OPTIONS,
 ) -> Post:
     """Publish `text`. A reply goes where the post it answers lives (its space, if any)."""
     if in_reply_to:
@@ -45,8 +46,12 @@ async def publish(
     if space is None:
         if title:
             raise BadRequest("a title is for a post in a space")
-        return await publish_note(services, author, text, in_reply_to=in_reply_to)
+        return await publish_note(services, author, text, in_reply_to, options)
     target = await find_space(services, space)
     if isinstance(target, Space):
-        return await relay.post_in_space(services, target, author, text, title, in_reply_to)
-    return await relay.post_to_remote_space(services, author, target, text, title, in_reply_to)
+        return await relay.post_in_space(
+            services, target, author, text, title, in_reply_to, options
+        )
+    return await relay.post_to_remote_space(
+        services, author, target, text, title, in_reply_to, options
+    )

@@ -1,4 +1,5 @@
-"""Likes and emoji reactions (`Like`, with the emoji as `content`, as Misskey and Pleroma do).
+"""Likes and emoji reactions (`Like`, with the emoji as `content`, as Misskey and Pleroma do),
+and taking them back (`Undo` of the `Like`, sent and relayed the same way).
 
 In a space a reaction is role-checked where the space lives (contributors and up: readers
 only read) and announced to the members' instances; the post's local author is notified.
@@ -80,13 +81,54 @@ async def react(services: Services, member: LocalActor, post_uri: str, emoji: st
     like = create_proof(like, keys.ed25519_private, f"{actor_uri}#ed25519-key")
     async with in_transaction():
         await _record(post, actor_uri, emoji, like["id"], services.settings.base_url)
-        if space is not None:
-            await relay(services, space, like)
-        elif not post.local:
-            target = await remote_actor(services, post.audience or post.author_uri)
-            await services.peers.refresh()
-            await enqueue(like, member.id, [target.delivery_inbox], services.peers.known)
+        await _send(services, member, post, space, like)
     services.work_arrived.set()
+
+
+async def unreact(services: Services, member: LocalActor, post_uri: str, emoji: str = "") -> None:
+    """A local member takes a like (or reaction) back: an Undo sent where the Like went.
+
+    No role is needed: a member who became a reader may still take back an earlier like.
+    """
+    post = await Post.get_or_none(uri=post_uri, deleted=False)
+    if post is None:
+        raise NotFound(f"no post {post_uri}")
+    actor_uri = services.actor_uri(member)
+    reaction = await Reaction.get_or_none(post=post, actor_uri=actor_uri, emoji=emoji.strip())
+    if reaction is None:
+        return
+    where = {key: post.document[key] for key in ("to", "cc", "audience") if key in post.document}
+    like = {"id": reaction.activity_id, "type": "Like", "actor": actor_uri, "object": post.uri}
+    undo: dict[str, Any] = {
+        "@context": AS_CONTEXT,
+        "id": new_activity_id(services.settings.base_url),
+        "type": "Undo",
+        "actor": actor_uri,
+        **where,
+        "object": {**like, **({"content": reaction.emoji} if reaction.emoji else {})},
+    }
+    keys = services.keyring.keys_of(member)
+    undo = create_proof(undo, keys.ed25519_private, f"{actor_uri}#ed25519-key")
+    async with in_transaction():
+        await Reaction.filter(id=reaction.id).delete()
+        await _send(services, member, post, await _space_of(post), undo)
+    services.work_arrived.set()
+
+
+async def _send(
+    services: Services,
+    member: LocalActor,
+    post: Post,
+    space: Space | None,
+    activity: dict[str, Any],
+) -> None:
+    """A Like or its Undo: relayed by a space here, else to the peer the post came from."""
+    if space is not None:
+        await relay(services, space, activity)
+    elif not post.local:
+        target = await remote_actor(services, post.audience or post.author_uri)
+        await services.peers.refresh()
+        await enqueue(activity, member.id, [target.delivery_inbox], services.peers.known)
 
 
 async def summary(post: Post) -> str:
@@ -139,8 +181,51 @@ class ReactionHandlers:
 
         return apply
 
+    async def on_undo(self, undo: Activity) -> Apply | None:
+        """An actor takes back their like; a space here relays the Undo to its members."""
+        reaction = await _undone(undo)
+        if reaction is None:
+            return None
+        post = await Post.get(id=reaction.post_id)  # type: ignore[attr-defined]
+        space = await _space_of(post)
+
+        async def apply() -> None:
+            await Reaction.filter(id=reaction.id).delete()
+            if space is not None:
+                await relay(self.services, space, undo)
+
+        return apply
+
+    async def on_announced_undo(self, announce: Activity) -> Apply | None:
+        """A space of a peer announces that a member took back a like of one of its posts."""
+        undo = announce["object"]
+        space_uri = announce["actor"]
+        if not await Following.filter(target_uri=space_uri, state=FollowState.ACCEPTED).exists():
+            return None
+        reaction = await _undone(undo)
+        if reaction is None or not await proof_holds(self.services, undo):
+            return None
+        if not await Post.filter(id=reaction.post_id, audience=space_uri).exists():  # type: ignore[attr-defined]
+            return None
+
+        async def apply() -> None:
+            await Reaction.filter(id=reaction.id).delete()
+
+        return apply
+
+
+async def _undone(undo: Mapping[str, Any]) -> Reaction | None:
+    """The reaction an Undo takes back, when the Undo's actor made it."""
+    target = undo.get("object")
+    like_id = target.get("id") if isinstance(target, Mapping) else target
+    if not isinstance(like_id, str):
+        return None
+    return await Reaction.get_or_none(activity_id=like_id, actor_uri=str(undo.get("actor")))
+
 
 def register(services: Services) -> None:
     handlers = ReactionHandlers(services)
     services.dispatcher.register("Like", None, handlers.on_like)
     services.dispatcher.register("Announce", "Like", handlers.on_announced)
+    services.dispatcher.register("Undo", "Like", handlers.on_undo)
+    services.dispatcher.register("Announce", "Undo", handlers.on_announced_undo)

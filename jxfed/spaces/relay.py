@@ -31,7 +31,7 @@ from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
 from jxfed.spaces.joining import space_of
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
-from jxfed.spaces.posts import PostHandlers, build_create, store_post
+from jxfed.spaces.posts import NO_OPTIONS, NoteOptions, PostHandlers, build_create, store_post
 from jxfed.spaces.roles import Action, NotAllowed, may, require
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ async def space_create(
     text: str,
     title: str | None = None,
     in_reply_to: str | None = None,
+    options: NoteOptions = NO_OPTIONS,
 ) -> dict[str, Any]:
     """A member's Create addressed to a space (its audience); mentions add recipients only
     in an open space."""
@@ -68,6 +69,7 @@ async def space_create(
         title=title,
         in_reply_to=in_reply_to,
         mention_recipients=access == Access.OPEN,
+        options=options,
     )
 
 
@@ -111,6 +113,7 @@ async def post_in_space(
     text: str,
     title: str | None = None,
     in_reply_to: str | None = None,
+    options: NoteOptions = NO_OPTIONS,
 ) -> Post:
     """A local member posts (or comments) in a local space: role checked, stored, announced."""
     author_uri = services.actor_uri(author)
@@ -123,8 +126,9 @@ async def post_in_space(
     if space.archived:
         raise NotAllowed("this space is archived: it takes no new posts")
     space_actor = await space.actor
+    space_uri = services.actor_uri(space_actor)
     create = await space_create(
-        services, author, services.actor_uri(space_actor), space.access, text, title, in_reply_to
+        services, author, space_uri, space.access, text, title, in_reply_to, options
     )
     async with in_transaction():
         await store_post(create, space, local=True, base_url=services.settings.base_url)
@@ -147,6 +151,7 @@ async def post_to_remote_space(
     text: str,
     title: str | None = None,
     in_reply_to: str | None = None,
+    options: NoteOptions = NO_OPTIONS,
 ) -> Post:
     """A local member posts in a space of a peer: the Create goes to the space's inbox."""
     space = await remote_actor(services, space_uri)
@@ -154,7 +159,9 @@ async def post_to_remote_space(
         raise BadRequest(f"{space_uri} is not a space")
     open_space = space.document.get("manuallyApprovesFollowers") is False
     access = Access.OPEN if open_space else Access.ON_REQUEST
-    create = await space_create(services, author, space_uri, access, text, title, in_reply_to)
+    create = await space_create(
+        services, author, space_uri, access, text, title, in_reply_to, options
+    )
     async with in_transaction():
         await store_post(create, None, local=True, base_url=services.settings.base_url)
         await OutboxActivity.create(

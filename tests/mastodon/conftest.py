@@ -15,6 +15,8 @@ from quart.typing import TestClientProtocol as Client
 from jxfed.actors.accounts import add_member
 from jxfed.actors.models import Member
 from jxfed.settings import Settings
+from jxfed.spaces.models import Access, Membership, Role, Space
+from jxfed.spaces.service import add_space
 
 SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "mastodon-openapi" / "schema.json"
 PASSWORD = "correct-horse-battery"
@@ -85,3 +87,55 @@ def bearer(token: str) -> dict[str, str]:
 async def token(client: Client, amina: Member) -> str:
     """amina's token with read, write, follow and push."""
     return await password_token(client, await register_app(client))
+
+
+@dataclass(slots=True)
+class World:
+    """amina manages three spaces (sahel open, vigil on request, litigation confidential);
+    bruno is a member of the instance in none of them; chidi reads sahel."""
+
+    amina: str  # tokens
+    bruno: str
+    chidi: str
+
+
+async def join(space: str, name: str, role: Role) -> None:
+    member = await Member.get(actor__name=name).select_related("actor")
+    await Membership.create(
+        space=await Space.get(actor__name=space),
+        member=member,
+        actor_uri=f"{BASE}/users/{name}",
+        role=role,
+    )
+
+
+@pytest.fixture
+async def world(client: Client, instance: Settings, amina: Member) -> World:
+    await add_space(instance, "sahel", name="Sahel", access=Access.OPEN, owner="amina")
+    await add_space(instance, "vigil", name="Vigil", access=Access.ON_REQUEST, owner="amina")
+    await add_space(
+        instance, "litigation", name="Litigation", access=Access.CONFIDENTIAL, owner="amina"
+    )
+    await add_member("bruno", password=PASSWORD)
+    await add_member("chidi", password=PASSWORD)
+    await join("sahel", "chidi", Role.READER)
+    app = await register_app(client)
+    return World(
+        amina=await password_token(client, app),
+        bruno=await password_token(client, app, username="bruno"),
+        chidi=await password_token(client, app, username="chidi"),
+    )
+
+
+async def post_status(client: Client, token: str, **fields: Any) -> Any:
+    """POST /api/v1/statuses as a form; the response (status code checked by the caller)."""
+    return await client.post("/api/v1/statuses", form=fields, headers=bearer(token))
+
+
+async def status_of(client: Client, token: str, text: str) -> dict[str, Any]:
+    """Posts `text` and returns the Status, checked against the schema."""
+    response = await post_status(client, token, status=text)
+    assert response.status_code == 200, await response.get_data()
+    document: dict[str, Any] = await response.get_json()
+    assert_entity("Status", document)
+    return document

@@ -10,9 +10,14 @@ from jxfed.mastodon.api import (
     apps,
     follow_requests,
     instance,
+    media,
     notifications,
     oauth,
     search,
+    status_actions,
+    statuses,
+    tags,
+    timelines,
 )
 from jxfed.mastodon.api.cors import register_cors
 from jxfed.mastodon.api.state import EXTENSION, ApiState
@@ -23,6 +28,7 @@ from jxfed.web.responses import json_response
 def register(app: Quart) -> None:
     """Add the client API to the app: routes, its error shapes, CORS, per-app state."""
     app.extensions[EXTENSION] = ApiState()
+    app.request_class = media.UploadRequest
     for module in (
         apps,
         oauth,
@@ -32,6 +38,11 @@ def register(app: Quart) -> None:
         account_lists,
         notifications,
         follow_requests,
+        statuses,
+        status_actions,
+        timelines,
+        media,
+        tags,
     ):
         app.register_blueprint(module.blueprint)
 

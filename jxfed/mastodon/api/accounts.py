@@ -13,6 +13,7 @@ from jxfed.mastodon.errors import ValidationFailed
 from jxfed.mastodon.pagination import fetch_page, page_request
 from jxfed.mastodon.relationships import follow, relationship, unfollow
 from jxfed.mastodon.statuses import StatusRenderer
+from jxfed.mastodon.timelines import with_media
 from jxfed.mastodon.visibility import visible_posts
 from jxfed.spaces.models import Post
 from jxfed.web.context import services
@@ -90,11 +91,10 @@ async def account_statuses(caller: Caller, account_id: str) -> Response:
         posts = posts.filter(author_uri=target.uri)
     if request.args.get("exclude_replies") in ("true", "1"):
         posts = posts.filter(in_reply_to__isnull=True)
-    if request.args.get("only_media") in ("true", "1") or request.args.get("pinned") in (
-        "true",
-        "1",
-    ):
-        return page_response([], [])  # no media and no pinned posts yet
+    if request.args.get("only_media") in ("true", "1"):
+        posts = posts.filter(with_media())
+    if request.args.get("pinned") in ("true", "1"):
+        return page_response([], [])  # no pinned posts yet
     found = await fetch_page(posts, page)
     renderer = StatusRenderer(services(), reader)
     statuses = await renderer.render(found, boosts=target.is_space)

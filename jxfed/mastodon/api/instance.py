@@ -53,12 +53,6 @@ async def filters(caller: Caller) -> Response:
     return json_response([])
 
 
-@blueprint.get("/api/v1/followed_tags")
-@requires("read:follows")
-async def followed_tags(caller: Caller) -> Response:
-    return json_response([])
-
-
 @blueprint.get("/api/v1/preferences")
 @requires("read:accounts")
 async def preferences(caller: Caller) -> Response:

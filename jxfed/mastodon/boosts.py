@@ -1,0 +1,106 @@
+"""A member's boost of a public post: an Announce by the member, sent to their followers'
+instances (and to the post's author when on a peer); its Undo takes it back.
+
+Only public posts outside confidential spaces may be boosted: a boost must never carry a
+closed space's post further than the space sent it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from jxfed.activitypub.delivery import enqueue
+from jxfed.actors.activities import AS_CONTEXT, new_activity_id
+from jxfed.actors.documents import AS_PUBLIC
+from jxfed.actors.models import Follower, FollowState, Member, OutboxActivity
+from jxfed.actors.paths import local_actor_by_uri
+from jxfed.actors.remote import remote_actor
+from jxfed.mastodon.errors import ApiError
+from jxfed.mastodon.models import Boost
+from jxfed.spaces.models import Access, Post, Space
+from jxfed.spaces.posts import iso
+
+if TYPE_CHECKING:
+    from jxfed.services import Services
+
+
+async def boostable(post: Post) -> bool:
+    if not post.public or post.deleted:
+        return False
+    space_id = post.space_id  # type: ignore[attr-defined]
+    return (
+        space_id is None or not await Space.filter(id=space_id, access=Access.CONFIDENTIAL).exists()
+    )
+
+
+async def _send(services: Services, member: Member, post: Post, activity: dict[str, Any]) -> None:
+    """Stored in the member's outbox; delivered to followers and to a remote author."""
+    actor = member.actor
+    await OutboxActivity.create(
+        uri=activity["id"], actor=actor, type=activity["type"], document=activity, public=True
+    )
+    followers = Follower.filter(followed=actor, state=FollowState.ACCEPTED)
+    inboxes = [str(inbox) for inbox in await followers.values_list("inbox", flat=True)]
+    if await local_actor_by_uri(services.settings.base_url, post.author_uri) is None:
+        inboxes.append((await remote_actor(services, post.author_uri)).delivery_inbox)
+    await services.peers.refresh()
+    await enqueue(activity, actor.id, inboxes, services.peers.known)
+
+
+def _addressing(services: Services, member: Member, post: Post) -> dict[str, Any]:
+    actor_uri = services.actor_uri(member.actor)
+    return {"to": [AS_PUBLIC], "cc": [post.author_uri, f"{actor_uri}/followers"]}
+
+
+async def boost(services: Services, member: Member, post: Post) -> None:
+    """The member boosts `post` (once); 403 for a post that is not public."""
+    if not await boostable(post):
+        raise ApiError("Only public posts outside confidential spaces can be boosted", 403)
+    if await Boost.filter(member=member, post=post).exists():
+        return
+    actor_uri = services.actor_uri(member.actor)
+    announce = {
+        "@context": AS_CONTEXT,
+        "id": new_activity_id(services.settings.base_url),
+        "type": "Announce",
+        "actor": actor_uri,
+        "published": iso(datetime.now(UTC)),
+        **_addressing(services, member, post),
+        "object": post.uri,
+    }
+    try:
+        async with in_transaction():
+            await Boost.create(member=member, post=post, activity_id=announce["id"])
+            await _send(services, member, post, announce)
+    except IntegrityError:
+        return  # boosted meanwhile by a concurrent request
+    services.work_arrived.set()
+
+
+async def unboost(services: Services, member: Member, post: Post) -> None:
+    """The member takes their boost back: an Undo of the Announce."""
+    found = await Boost.get_or_none(member=member, post=post)
+    if found is None:
+        return
+    actor_uri = services.actor_uri(member.actor)
+    undo = {
+        "@context": AS_CONTEXT,
+        "id": new_activity_id(services.settings.base_url),
+        "type": "Undo",
+        "actor": actor_uri,
+        **_addressing(services, member, post),
+        "object": {
+            "id": found.activity_id,
+            "type": "Announce",
+            "actor": actor_uri,
+            "object": post.uri,
+        },
+    }
+    async with in_transaction():
+        await Boost.filter(id=found.id).delete()
+        await _send(services, member, post, undo)
+    services.work_arrived.set()
