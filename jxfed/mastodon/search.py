@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from jxfed.services import Services
 
 HANDLE = re.compile(r"^@?[\w.-]+@[\w.-]+(:\d+)?$")
-HASHTAG = re.compile(r"^#?(\w{1,100})$")
+HASHTAG = re.compile(r"^#?(\w{1,64})$")
 
 
 async def find_accounts(
@@ -103,7 +103,7 @@ async def find_hashtags(
     if matched is None or limit < 1:
         return []
     name = matched.group(1).lower()
-    if not await Post.filter(visible_posts(reader), content__icontains=f"#{name}").exists():
+    if not await Post.filter(visible_posts(reader), hashtags__name=name).exists():
         return []
     url = services.settings.url(f"/tags/{name}")
     return [{"id": name, "name": name, "url": url, "history": [], "following": False}]
