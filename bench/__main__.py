@@ -1,4 +1,4 @@
-"""`python -m bench [ingest|fanout|all] [--database sqlite|postgres|both] [--seconds N]`.
+"""`python -m bench [ingest|fanout|feed|all] [--database sqlite|postgres|both] [--seconds N]`.
 
 Runs the benchmarks against real `jxfed serve` processes on loopback, from this separate client
 process, and prints their figures against the budgets of DESIGN.md ("Performance budgets").
@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NoReturn
 
-from bench import fanout, ingest
+from bench import fanout, feed, ingest
 from bench.common import (
     BenchError,
     Row,
@@ -34,7 +34,7 @@ from bench.common import (
 )
 from bench.peers import SPAWN, generate_key_pairs, signing_pool
 
-BENCHMARKS = ("ingest", "fanout")
+BENCHMARKS = ("ingest", "fanout", "feed")
 MAX_SECONDS = 30.0  # each run stays well under 2 minutes
 
 
@@ -91,8 +91,10 @@ async def main(args: argparse.Namespace) -> int:
                             rows += await ingest.run(
                                 root, database, pool, key_pairs, args.seconds, args.profile
                             )
-                        else:
+                        elif name == "fanout":
                             rows += await fanout.run(root, database, args.seconds, args.profile)
+                        else:
+                            rows += await feed.run(root, database, args.profile)
                 except Skipped as skipped:
                     print(f"    skipped: {skipped}")
                     rows.append(Row(kind, name, "-", "-", "skipped", str(skipped)))
