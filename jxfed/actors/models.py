@@ -39,6 +39,10 @@ class LocalActor(Model):
     ed25519_private_pem = fields.TextField()
     ed25519_public_multibase = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # What its account shows, kept as posts are stored and deleted (jxfed.spaces.stats) rather
+    # than counted at each read: a member's public posts, a space's posts without comments.
+    statuses_count = fields.IntField(default=0)
+    last_status_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "local_actor"

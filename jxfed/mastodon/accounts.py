@@ -4,10 +4,7 @@ may see it, its entity with real counts, and the reader's relationship to it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
-
-from tortoise.queryset import QuerySet
 
 from jxfed.activitypub.policy import host_of
 from jxfed.activitypub.transport import FetchError, NotAPeer
@@ -20,7 +17,7 @@ from jxfed.mastodon.entities import AccountCounts, local_account, remote_account
 from jxfed.mastodon.ids import local_account_id, parse_account_id, remote_account_id
 from jxfed.mastodon.visibility import Reader, may_see_remote, may_see_space
 from jxfed.settings import parse_domain
-from jxfed.spaces.models import Membership, MembershipState, Post, Role, Space
+from jxfed.spaces.models import Membership, MembershipState, Role, Space
 
 if TYPE_CHECKING:
     from jxfed.services import Services
@@ -117,32 +114,26 @@ async def _local_named(name: str) -> LocalActor | None:
 
 
 async def counts(services: Services, target: Target) -> AccountCounts:
-    """Real counts for a local account; a peer's actors show 0 (not fetched for this)."""
+    """Counts for a local account (posts as kept by jxfed.spaces.stats); a peer's actors show 0
+    (not fetched for this)."""
     if target.local is None:
         return AccountCounts()
     actor = target.local
     followers = await Follower.filter(followed=actor, state=FollowState.ACCEPTED).count()
     if target.space is not None:
         members = Membership.filter(space=target.space, state=MembershipState.ACCEPTED)
-        posts = Post.filter(space=target.space, deleted=False, in_reply_to__isnull=True)
         return AccountCounts(
             followers=followers + await members.count(),
-            statuses=await posts.count(),
-            last_status_at=await _latest(posts),
+            statuses=actor.statuses_count,
+            last_status_at=actor.last_status_at,
         )
     following = await Following.filter(follower=actor, state=FollowState.ACCEPTED).count()
-    own = Post.filter(author_uri=target.uri, deleted=False, public=True)
     return AccountCounts(
         followers=followers,
         following=following,
-        statuses=await own.count(),
-        last_status_at=await _latest(own),
+        statuses=actor.statuses_count,
+        last_status_at=actor.last_status_at,
     )
-
-
-async def _latest(posts: QuerySet[Post]) -> datetime | None:
-    newest = await posts.order_by("-id").first()
-    return newest.published if newest is not None else None
 
 
 async def account_entity(services: Services, target: Target) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from jxfed.actors.activities import AS_CONTEXT, new_activity_id
 from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import NotFound
+from jxfed.spaces import stats
 from jxfed.spaces.models import Membership, MembershipState, Post, PostRevision, Space
 from jxfed.spaces.posts import iso, sanitise, text_to_html
 from jxfed.spaces.relay import authentic_create, proof_holds, relay
@@ -40,8 +41,9 @@ async def revise(post: Post, note: Mapping[str, Any]) -> None:
     )
 
 
-async def tombstone(post: Post) -> None:
-    await Post.filter(id=post.id).update(
+async def tombstone(post: Post, base_url: str) -> None:
+    """The post becomes a Tombstone (once: a second deletion changes nothing)."""
+    changed = await Post.filter(id=post.id, deleted=False).update(
         deleted=True,
         content="",
         title="",
@@ -53,6 +55,8 @@ async def tombstone(post: Post) -> None:
             "deleted": iso(datetime.now(UTC)),
         },
     )
+    if changed:
+        await stats.post_removed(post, base_url)
 
 
 async def _space_of(post: Post) -> Space | None:
@@ -164,7 +168,7 @@ async def delete_post(services: Services, actor: LocalActor, post_uri: str) -> N
         },
     )
     async with in_transaction():
-        await tombstone(post)
+        await tombstone(post, services.settings.base_url)
         await _deliver(services, actor, post, delete)
     services.work_arrived.set()
 
@@ -209,7 +213,7 @@ class EditHandlers:
     async def _apply(self, activity: Activity, post: Post, deleting: bool) -> Apply:
         async def apply() -> None:
             if deleting:
-                await tombstone(post)
+                await tombstone(post, self.services.settings.base_url)
             else:
                 await revise(post, activity["object"])
             space = await _space_of(post)
@@ -235,7 +239,7 @@ class EditHandlers:
 
         async def apply() -> None:
             if deleting:
-                await tombstone(post)
+                await tombstone(post, self.services.settings.base_url)
             else:
                 await revise(post, inner["object"])
 

@@ -105,7 +105,8 @@ class Post(Model):
 
     class Meta:
         table = "post"
-        indexes = (("author_uri", "id"),)
+        # A space's feed, an author's posts, a post's comments (replies counts and threads).
+        indexes = (("space_id", "id"), ("author_uri", "id"), ("in_reply_to",))
 
 
 class NotificationKind(StrEnum):

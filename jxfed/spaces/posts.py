@@ -24,7 +24,7 @@ from jxfed.actors.models import Follower, Following, FollowState, LocalActor, Ou
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
-from jxfed.spaces import notifications
+from jxfed.spaces import notifications, stats
 from jxfed.spaces.mentions import find_mentions, render
 from jxfed.spaces.models import Membership, MembershipState, Post, PostHashtag, Space
 
@@ -155,6 +155,7 @@ async def store_post(
         document={**note, "content": content},
     )
     await PostHashtag.bulk_create([PostHashtag(post=post, name=n) for n in hashtag_names(note)])
+    await stats.post_added(post, base_url)
     await notifications.post_stored(post, space, base_url)
     return True
 

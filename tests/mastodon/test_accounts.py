@@ -3,20 +3,26 @@ what the reader may see, in Mastodon's shapes, and confidential spaces only as a
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, datetime
 
 import pytest
 from quart import Quart
 from quart.typing import TestClientProtocol as Client
+from tortoise import connections
 
 from jxfed.actors.accounts import add_member
 from jxfed.actors.models import LocalActor, Member, RemoteActor
+from jxfed.errors import NotFound
 from jxfed.services import Services
 from jxfed.settings import Settings
+from jxfed.spaces.editing import delete_post
 from jxfed.spaces.models import Access
 from jxfed.spaces.publishing import publish
 from jxfed.spaces.service import add_space
 from tests.mastodon.conftest import BASE, assert_entity, bearer, password_token, register_app
+
+migration_0005 = importlib.import_module("jxfed.migrations.0005_account_counts_feed_indexes")
 
 # Fields the schema file requires that are newer than the 4.3 API we implement: none so far.
 NEWER_THAN_WE_IMPLEMENT: list[str] = []
@@ -212,3 +218,56 @@ async def test_relationships_to_own_spaces_show_membership(
     )
     found = await response.get_json()
     assert [(r["id"], r["following"]) for r in found] == [(ids[0], True), (ids[1], True)]
+
+
+async def _counts(client: Client, name: str, token: str) -> tuple[int, str | None]:
+    response = await client.get(
+        f"/api/v1/accounts/{await _account_id(name)}", headers=bearer(token)
+    )
+    account = await response.get_json()
+    assert_entity("Account", account)
+    return account["statuses_count"], account["last_status_at"]
+
+
+async def test_statuses_counts_follow_posts_comments_and_deletions(
+    client: Client, services: Services, spaces: None, token: str
+) -> None:
+    amina = await LocalActor.get(name="amina")
+    assert await _counts(client, "sahel", token) == (0, None)
+    first = await publish(services, amina, "Report from Gao", space="sahel")
+    await publish(services, amina, "A comment", space="sahel", in_reply_to=first.uri)
+    await publish(services, amina, "Strategy", space="litigation")
+    await publish(services, amina, "A note to my followers")
+    today = datetime.now(UTC).date().isoformat()
+    # A space counts its posts, not their comments; a member her public posts and comments.
+    assert await _counts(client, "sahel", token) == (1, today)
+    assert await _counts(client, "litigation", token) == (1, today)
+    assert await _counts(client, "amina", token) == (3, today)
+    await delete_post(services, amina, first.uri)
+    with pytest.raises(NotFound):  # a second deletion finds nothing to delete
+        await delete_post(services, amina, first.uri)
+    assert await _counts(client, "sahel", token) == (0, today)
+    assert await _counts(client, "amina", token) == (2, today)
+
+
+async def test_the_migration_counts_what_the_database_already_holds(
+    client: Client, services: Services, spaces: None, token: str
+) -> None:
+    amina = await LocalActor.get(name="amina")
+    post = await publish(services, amina, "Report from Gao", space="sahel")
+    await publish(services, amina, "A comment", space="sahel", in_reply_to=post.uri)
+    await publish(services, amina, "Another report", space="sahel")
+    await publish(services, amina, "Strategy", space="litigation")
+    await delete_post(services, amina, post.uri)
+    kept = await _all_counts()
+    await LocalActor.all().update(statuses_count=0, last_status_at=None)
+    connection = connections.get("default")
+    for statement in (migration_0005.COUNT_MEMBERS, migration_0005.COUNT_SPACES):
+        await connection.execute_script(statement)
+    assert await _all_counts() == kept
+    assert kept["sahel"][0] == 1 and kept["amina"][0] == 2 and kept["litigation"][0] == 1
+
+
+async def _all_counts() -> dict[str, tuple[int, datetime | None]]:
+    rows = await LocalActor.all().values_list("name", "statuses_count", "last_status_at")
+    return {str(name): (int(count), when) for name, count, when in rows}  # type: ignore[misc]
