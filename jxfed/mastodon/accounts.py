@@ -3,8 +3,11 @@ may see it, its entity with real counts, and the reader's relationship to it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from tortoise.functions import Count
 
 from jxfed.activitypub.policy import host_of
 from jxfed.activitypub.transport import FetchError, NotAPeer
@@ -134,6 +137,58 @@ async def counts(services: Services, target: Target) -> AccountCounts:
         statuses=actor.statuses_count,
         last_status_at=actor.last_status_at,
     )
+
+
+async def _grouped(query: Any, key: str) -> dict[int, int]:
+    rows = await query.annotate(n=Count("id")).group_by(key).values_list(key, "n")
+    return {int(k): int(n) for k, n in rows}
+
+
+async def account_entities(services: Services, uris: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The entities of the local actors and cached peers' actors among `uris`, with six
+    queries for all of them (a page of statuses shows up to a few dozen accounts). The counts
+    are those `counts` gives one at a time."""
+    base_url = services.settings.base_url
+    wanted: dict[tuple[ActorKind, str], str] = {}
+    others: list[str] = []
+    for uri in set(uris):
+        found = name_from_uri(base_url, uri)
+        if found is None:
+            others.append(uri)
+        elif found[0] != ActorKind.APPLICATION:
+            wanted[found] = uri
+    entities: dict[str, dict[str, Any]] = {}
+    for remote in await RemoteActor.filter(uri__in=others) if others else []:
+        entities[remote.uri] = remote_account(services.settings, remote)
+    if not wanted:
+        return entities
+    names = [name for _, name in wanted]
+    actors = [a for a in await LocalActor.filter(name__in=names) if (a.kind, a.name) in wanted]
+    ids = [actor.id for actor in actors]
+    spaces = {space.actor_id: space for space in await Space.filter(actor_id__in=ids)}  # type: ignore[attr-defined]
+    accepted = FollowState.ACCEPTED
+    followers = await _grouped(Follower.filter(followed_id__in=ids, state=accepted), "followed_id")
+    following = await _grouped(Following.filter(follower_id__in=ids, state=accepted), "follower_id")
+    members = await _grouped(
+        Membership.filter(
+            space_id__in=[s.id for s in spaces.values()], state=MembershipState.ACCEPTED
+        ),
+        "space_id",
+    )
+    for actor in actors:
+        space = spaces.get(actor.id)
+        if space is not None:
+            space.actor = actor
+        counts = AccountCounts(
+            followers=followers.get(actor.id, 0) + (members.get(space.id, 0) if space else 0),
+            following=0 if space else following.get(actor.id, 0),
+            statuses=actor.statuses_count,
+            last_status_at=actor.last_status_at,
+        )
+        entities[wanted[(actor.kind, actor.name)]] = local_account(
+            services.settings, actor, space, counts
+        )
+    return entities
 
 
 async def account_entity(services: Services, target: Target) -> dict[str, Any]:

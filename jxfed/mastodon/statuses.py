@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from jxfed.activitypub.transport import FetchError, NotAPeer
 from jxfed.errors import JxfedError
-from jxfed.mastodon.accounts import account_entity, target_by_uri
+from jxfed.mastodon.accounts import account_entities, account_entity, target_by_uri
 from jxfed.mastodon.entities import StatusFacts, reblog_by_space, status
 from jxfed.mastodon.ids import status_id
 from jxfed.mastodon.media import entity as media_entity
@@ -86,6 +87,7 @@ class StatusRenderer:
                 uri__in=[p.in_reply_to for p in posts if p.in_reply_to]
             ).values_list("id", "uri", "author_uri")
         }
+        await self._preload(posts, parents.values())
         rendered = []
         for post in posts:
             space = spaces.get(post.space_id)  # type: ignore[attr-defined]
@@ -116,6 +118,20 @@ class StatusRenderer:
             )
             rendered.append(await self._boosted(post, entity) if boosts else entity)
         return rendered
+
+    async def _preload(self, posts: list[Post], parents: Iterable[tuple[int, str]]) -> None:
+        """Build at once the accounts the page shows: authors, spaces, parents' authors, and
+        the mentioned."""
+        uris = {post.author_uri for post in posts}
+        uris |= {post.audience for post in posts if post.audience}
+        uris |= {author for _, author in parents}
+        for post in posts:
+            for tag in post.document.get("tag", []) or []:
+                if isinstance(tag, dict) and tag.get("type") == "Mention":
+                    uris.add(str(tag.get("href")))
+        missing = [uri for uri in uris if uri not in self._accounts]
+        if missing:
+            self._accounts.update(await account_entities(self.services, missing))
 
     async def _boosted(self, post: Post, entity: dict[str, Any]) -> dict[str, Any]:
         """The status as its space's boost, when it was posted in a space."""
