@@ -17,7 +17,7 @@ from jxfed.errors import NotFound
 from jxfed.services import Services
 from jxfed.settings import Settings
 from jxfed.spaces.editing import delete_post
-from jxfed.spaces.models import Access
+from jxfed.spaces.models import Access, Membership, Role, Space
 from jxfed.spaces.publishing import publish
 from jxfed.spaces.service import add_space
 from tests.mastodon.conftest import BASE, assert_entity, bearer, password_token, register_app
@@ -271,3 +271,31 @@ async def test_the_migration_counts_what_the_database_already_holds(
 async def _all_counts() -> dict[str, tuple[int, datetime | None]]:
     rows = await LocalActor.all().values_list("name", "statuses_count", "last_status_at")
     return {str(name): (int(count), when) for name, count, when in rows}  # type: ignore[misc]
+
+
+async def test_accounts_in_a_page_of_statuses_are_those_the_account_endpoint_gives(
+    client: Client, services: Services, spaces: None, token: str
+) -> None:
+    amina = await LocalActor.get(name="amina")
+    await add_member("bruno")
+    bruno = await LocalActor.get(name="bruno")
+    for space in ("sahel", "vigil"):
+        await Membership.create(
+            space=await Space.get(actor__name=space),
+            actor_uri=services.actor_uri(bruno),
+            member=await Member.get(actor=bruno),
+            role=Role.CONTRIBUTOR,
+        )
+    first = await publish(services, amina, "Report from Gao, cc @bruno", space="sahel")
+    await publish(services, bruno, "Thanks", space="sahel", in_reply_to=first.uri)
+    await publish(services, bruno, "Vigil on Friday", space="vigil")
+    await publish(services, amina, "A note of mine")
+    home = await (await client.get("/api/v1/timelines/home", headers=bearer(token))).get_json()
+    shown = [s["account"] for s in home] + [s["reblog"]["account"] for s in home if s["reblog"]]
+    mentioned = [m["acct"] for s in home for m in (s["reblog"] or s)["mentions"]]
+    assert mentioned == ["bruno"]
+    assert {a["acct"] for a in shown} == {"sahel", "vigil", "amina", "bruno"}
+    for account in shown:
+        path = f"/api/v1/accounts/{account['id']}"
+        alone = await (await client.get(path, headers=bearer(token))).get_json()
+        assert account == alone, account["acct"]
