@@ -16,7 +16,7 @@ from jxfed.errors import ConfigError, NotFound
 from jxfed.serve import serve, work
 from jxfed.services import Services
 from jxfed.settings import Settings, parse_bind
-from jxfed.spaces import editing, follows, joining, reactions
+from jxfed.spaces import editing, follows, joining, managing, reactions
 from jxfed.spaces.models import Membership, MembershipState, Post, Space
 from jxfed.spaces.notifications import list_notifications, mark_read
 from jxfed.spaces.posts import home_timeline
@@ -189,10 +189,10 @@ async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
         if args.action in ("remove", "role"):
             manager = (await member_by_name(args.by)).actor
             if args.action == "remove":
-                await joining.remove_member(services, space, manager, args.actor)
+                await managing.remove_member(services, space, manager, args.actor)
             else:
                 new_role = parse_role(args.role)
-                await joining.change_role(services, space, manager, args.actor, new_role)
+                await managing.change_role(services, space, manager, args.actor, new_role)
             print(f"jxfed: {args.action} done for {args.actor} in {args.slug}")
             return
         if args.action == "invite":

@@ -12,7 +12,7 @@ from jxfed.activitypub.inbox import process_due
 from jxfed.activitypub.keyfetch import KeyFetcher
 from jxfed.services import Services
 from jxfed.settings import Settings
-from jxfed.spaces import editing, follows, joining, reactions, relay
+from jxfed.spaces import editing, follows, joining, managing, reactions, relay
 
 log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 0.1  # a cheap indexed query; work written by another process waits at most this
@@ -23,6 +23,7 @@ def start_services(settings: Settings, key_fetcher: KeyFetcher | None = None) ->
     services = Services(settings, key_fetcher)
     follows.register(services)
     joining.register(services)
+    managing.register(services)
     relay.register(services)
     editing.register(services)
     reactions.register(services)
