@@ -60,8 +60,8 @@ def build_parser() -> Parser:
     sub = users.add_parser("profile", help="set NAME's standing on the instance")
     sub.add_argument("name")
     sub.add_argument("profile", choices=[profile.value for profile in Profile])
-    for action, text in (("follow", "follow"), ("unfollow", "stop following")):
-        sub = users.add_parser(action, help=f"NAME {text}s an actor of a peer (name@host or URL)")
+    for action, text in (("follow", "follows"), ("unfollow", "stops following")):
+        sub = users.add_parser(action, help=f"NAME {text} an actor of a peer (name@host or URL)")
         sub.add_argument("name")
         sub.add_argument("target")
     post = users.add_parser("post", help="publish a note to NAME's followers, or in a space")
