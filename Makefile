@@ -6,7 +6,7 @@ JXFED := $(BIN)/jxfed
 DEMO := instances/demo
 DEMO_DOMAIN := 127.0.0.1:8000
 
-.PHONY: run test lint bench migrations clean
+.PHONY: run test test-quick lint bench migrations clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,13 @@ run: $(VENV)/.installed $(DEMO)/instance.toml
 	@echo "demo space:  http://$(DEMO_DOMAIN)/spaces/welcome  (acct:welcome@$(DEMO_DOMAIN))"
 	$(JXFED) --dir $(DEMO) serve --bind $(DEMO_DOMAIN)
 
+# Both cores; a module's shared network (xdist_group) stays on one worker.
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# The inner loop: everything but the real servers, on SQLite.
+test-quick: $(VENV)/.installed
+	$(BIN)/python -m pytest -n 2 -m "not server" -k "not postgres" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check jxfed tests bench

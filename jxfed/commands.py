@@ -13,7 +13,6 @@ from jxfed.activitypub.peers import allow_peer, list_peers, remove_peer
 from jxfed.actors.accounts import add_member, list_members, member_by_name
 from jxfed.actors.models import Follower, Following, FollowState, Profile
 from jxfed.errors import ConfigError, NotFound
-from jxfed.serve import serve, work
 from jxfed.services import Services
 from jxfed.settings import Settings, parse_bind
 from jxfed.spaces import editing, follows, joining, managing, reactions
@@ -43,12 +42,16 @@ async def running(settings: Settings) -> AsyncIterator[Services]:
 
 
 async def run_serve(settings: Settings, args: argparse.Namespace) -> None:
+    from jxfed.serve import serve  # the web app: imported only by the commands that serve
+
     bind = args.bind or settings.bind
     parse_bind(bind)
     await serve(settings, bind, with_workers=not args.no_workers)
 
 
 async def run_worker(settings: Settings, args: argparse.Namespace) -> None:
+    from jxfed.serve import work
+
     await work(settings)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -14,46 +13,87 @@ from quart import Quart
 from quart.typing import TestClientProtocol
 
 from jxfed import db
+from jxfed.actors import accounts, passwords
 from jxfed.actors.accounts import ensure_instance_actor
 from jxfed.settings import Settings, validate
 from jxfed.web.app import create_app
 from jxfed.workers import start_services
+from tests.databases import POSTGRES_URL, Templates, admin, drop_postgres, in_own_loop
+from tests.keypool import CHEAP_SCRYPT_N, pooled_key_material
 from tests.servers import InstanceFactory
 
-POSTGRES_URL = os.environ.get("JXFED_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(f"{POSTGRES_URL}/test", timeout=5)
+def _postgres_unreachable(exc: BaseException) -> None:
+    message = f"PostgreSQL not reachable at {POSTGRES_URL} ({exc.__class__.__name__})"
+    if ON_CI:
+        pytest.fail(message + ": CI requires it")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    """Migrated template databases of this test process (one per xdist worker)."""
+    made = Templates(tmp_path_factory.mktemp("templates"))
     try:
-        await connection.execute(statement)
+        yield made
     finally:
-        await connection.close()
+        made.drop()
 
 
-def _postgres_database() -> Iterator[str]:
+@pytest.fixture(scope="session", autouse=True)
+def economies() -> Iterator[None]:
+    """Pooled actor keys and a cheap scrypt everywhere in this process (see tests/keypool.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "generate_key_material", pooled_key_material)
+        patch.setattr(passwords, "_N", CHEAP_SCRYPT_N)
+        yield
+
+
+def postgres_database(templates: Templates) -> Iterator[str]:
+    """A migrated PostgreSQL database of its own, dropped after."""
+    try:
+        url = templates.postgres_copy()
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        _postgres_unreachable(exc)
+    try:
+        yield url
+    finally:
+        drop_postgres(url)
+
+
+def empty_postgres_database() -> Iterator[str]:
+    """A PostgreSQL database with nothing in it, dropped after."""
     name = f"jxfed_t_{secrets.token_hex(6)}"
     try:
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        in_own_loop(lambda: admin(f'CREATE DATABASE "{name}"'))
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        message = f"PostgreSQL not reachable at {POSTGRES_URL} ({exc.__class__.__name__})"
-        if ON_CI:
-            pytest.fail(message + ": CI requires it")
-        pytest.skip(message)
+        _postgres_unreachable(exc)
     try:
         yield f"{POSTGRES_URL}/{name}"
     finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_postgres(f"{POSTGRES_URL}/{name}")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database of each kind."""
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, templates: Templates
+) -> Iterator[str]:
+    """A migrated database of each kind, empty of rows, for this test alone."""
     if request.param == "sqlite":
-        yield f"sqlite://{tmp_path / 'test.sqlite3'}"
+        yield templates.sqlite_copy(tmp_path / "test.sqlite3")
     else:
-        yield from _postgres_database()
+        yield from postgres_database(templates)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of each kind with no schema (for the migration tests)."""
+    if request.param == "sqlite":
+        yield f"sqlite://{tmp_path / 'empty.sqlite3'}"
+    else:
+        yield from empty_postgres_database()
 
 
 @pytest.fixture
@@ -69,7 +109,6 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 async def instance(settings: Settings) -> AsyncIterator[Settings]:
     """An open, migrated database with its instance actor (in this process)."""
     await db.open_database(settings.database_url)
-    await db.apply_migrations()
     await ensure_instance_actor(settings.host)
     try:
         yield settings
@@ -88,9 +127,11 @@ def client(app: Quart) -> TestClientProtocol:
 
 
 @pytest.fixture
-def instances(tmp_path: Path, database_url: str) -> Iterator[InstanceFactory]:
+def instances(
+    tmp_path: Path, database_url: str, templates: Templates
+) -> Iterator[InstanceFactory]:
     """Starts real `jxfed serve` processes (Hypercorn) on loopback ports; stops them after."""
-    factory = InstanceFactory(tmp_path, database_url)
+    factory = InstanceFactory(tmp_path, database_url, templates)
     try:
         yield factory
     finally:

@@ -1,4 +1,9 @@
-"""Real jxfed instances for tests: `jxfed init` and `jxfed serve` in child processes."""
+"""Real jxfed instances for tests: `jxfed serve` in child processes, set up in this one.
+
+An instance folder is made as `jxfed init` makes it (tests/test_cli.py runs the command itself),
+but from a migrated template database, and its members, spaces and peers are written in this
+process (`Instance.seed`): a dozen command-line processes per network cost seconds.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,25 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from jxfed import db
+from jxfed.activitypub.peers import allow_peer
+from jxfed.actors.accounts import add_member, ensure_instance_actor
+from jxfed.actors.models import Profile
+from jxfed.instance import render_config
+from jxfed.settings import SQLITE_FILE, Settings, load_settings
+from jxfed.spaces.models import Access
+from jxfed.spaces.service import add_space
+from tests.databases import in_own_loop
+
+if TYPE_CHECKING:
+    from tests.databases import Templates
+
+T = TypeVar("T")
 
 STARTUP_SECONDS = 30
 
@@ -60,7 +82,55 @@ class Instance:
     ) -> subprocess.CompletedProcess[str]:
         return jxfed("--dir", str(self.directory), *args, stdin=stdin, check=check)
 
+    @property
+    def settings(self) -> Settings:
+        return load_settings(self.directory, environ={})
+
+    def seed(self, work: Callable[[Settings], Awaitable[T]]) -> T:
+        """Run `work` against this instance's database from this process (running or not)."""
+        settings = self.settings
+
+        async def run() -> T:
+            await db.open_database(settings.database_url)
+            try:
+                return await work(settings)
+            finally:
+                await db.close_database()
+
+        return in_own_loop(run)
+
+    def add_members(self, *names: str, password: str | None = None) -> None:
+        """Members as `jxfed users add` makes them (with `--password-stdin` when given)."""
+
+        async def add(settings: Settings) -> None:
+            for name in names:
+                await add_member(name, password=password, profile=Profile.MEMBER)
+
+        self.seed(add)
+
+    def add_space(self, slug: str, name: str, access: str, owner: str) -> None:
+        """A space as `jxfed spaces add` makes it."""
+
+        async def add(settings: Settings) -> None:
+            await add_space(settings, slug, name=name, access=Access(access), owner=owner)
+
+        self.seed(add)
+
+    def allow(self, *domains: str) -> None:
+        """Peers as `jxfed peers allow` adds them."""
+
+        async def add(settings: Settings) -> None:
+            for domain in domains:
+                await allow_peer(domain)
+
+        self.seed(add)
+
     def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start `jxfed serve` without waiting for it to answer."""
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -76,6 +146,10 @@ class Instance:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+
+    def wait_ready(self) -> None:
+        """Wait until the launched server answers NodeInfo discovery."""
+        assert self.process is not None
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -98,35 +172,56 @@ class Instance:
         self.process = None
 
 
-class InstanceFactory:
-    """Makes instances in a test's folder; the first may use the test's database URL."""
+def start_all(instances: Iterable[Instance]) -> None:
+    """Start several servers at once and wait for each (their start-ups overlap)."""
+    started = list(instances)
+    for instance in started:
+        instance.launch()
+    for instance in started:
+        instance.wait_ready()
 
-    def __init__(self, root: Path, database_url: str) -> None:
+
+class InstanceFactory:
+    """Makes instances in a test's folder; the first may use the test's database URL.
+
+    The test's database comes migrated (tests/databases.py); the others are copies of the
+    migrated SQLite template.
+    """
+
+    def __init__(self, root: Path, database_url: str, templates: Templates) -> None:
         self.root = root
         self.database_url = database_url
+        self.templates = templates
         self.made: list[Instance] = []
 
     def create(self, name: str, *, database_url: str | None = None) -> Instance:
-        """`jxfed init` a new instance on a free loopback port (not started).
+        """A new instance folder on a free loopback port (not started), as `jxfed init` makes.
 
         `database_url` "" means SQLite in its folder; None means the test's database for the
         first instance made and SQLite for the others.
         """
         domain = f"127.0.0.1:{free_port()}"
         directory = self.root / name
-        args = ["init", "--dir", str(directory), "--domain", domain, "--insecure-http"]
         url = (
             database_url
             if database_url is not None
             else (self.database_url if not self.made else None)
         )
         if url and not url.startswith("sqlite://"):
-            args += ["--database-url", url]
-        jxfed(*args)
+            config_url: str | None = url
+        else:
+            config_url = None
+            self.templates.sqlite_copy(directory / SQLITE_FILE)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "instance.toml").write_text(render_config(domain, True, config_url))
         instance = Instance(directory, domain)
+        instance.seed(lambda settings: ensure_instance_actor(settings.host))
         self.made.append(instance)
         return instance
 
     def stop_all(self) -> None:
+        for instance in self.made:  # all asked at once: their shutdowns overlap
+            if instance.process is not None and instance.process.poll() is None:
+                instance.process.terminate()
         for instance in self.made:
             instance.stop()

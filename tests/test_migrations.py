@@ -20,8 +20,10 @@ async def test_models_and_migration_files_agree(instance: Settings) -> None:
     assert await autodetector.changes() == []
 
 
-async def test_a_new_database_has_pending_migrations_until_migrated(settings: Settings) -> None:
-    await db.open_database(settings.database_url)
+async def test_a_new_database_has_pending_migrations_until_migrated(
+    empty_database_url: str,
+) -> None:
+    await db.open_database(empty_database_url)
     try:
         files = sorted(path.stem for path in MIGRATIONS.glob("[0-9]*.py"))
         assert files[0] == "0001_initial"

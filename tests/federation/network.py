@@ -16,7 +16,7 @@ import aiohttp
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from jxfed.activitypub.signatures import HttpRequest, sign_cavage_request
-from tests.servers import Instance, InstanceFactory
+from tests.servers import Instance, InstanceFactory, start_all
 
 AP = {"Accept": "application/activity+json"}
 FAST_RETRY = "retry_seconds = 1\n"
@@ -34,38 +34,16 @@ def make_network(instances: InstanceFactory) -> Network:
     for instance in (a, b, c):
         with (instance.directory / "instance.toml").open("a") as config:
             config.write(FAST_RETRY)
-    a.cli("peers", "allow", b.domain)
-    b.cli("peers", "allow", a.domain)
-    c.cli("peers", "allow", a.domain)
-    c.cli("peers", "allow", b.domain)
-    a.cli("users", "add", "amina")
-    a.cli("spaces", "add", "sahel", "--name", "Sahel", "--access", "open", "--owner", "amina")
-    a.cli(
-        "spaces",
-        "add",
-        "detention",
-        "--name",
-        "Detention",
-        "--access",
-        "on_request",
-        "--owner",
-        "amina",
-    )
-    a.cli(
-        "spaces",
-        "add",
-        "litigation",
-        "--name",
-        "Litigation",
-        "--access",
-        "confidential",
-        "--owner",
-        "amina",
-    )
-    b.cli("users", "add", "bruno")
-    c.cli("users", "add", "carla")
-    for instance in (a, b, c):
-        instance.start()
+    a.allow(b.domain)
+    b.allow(a.domain)
+    c.allow(a.domain, b.domain)
+    a.add_members("amina")
+    a.add_space("sahel", "Sahel", "open", "amina")
+    a.add_space("detention", "Detention", "on_request", "amina")
+    a.add_space("litigation", "Litigation", "confidential", "amina")
+    b.add_members("bruno")
+    c.add_members("carla")
+    start_all((a, b, c))
     return network_of(a, b, c)
 
 

@@ -19,7 +19,8 @@ import aiohttp
 import orjson
 import pytest
 
-from tests.conftest import _postgres_database
+from tests.conftest import postgres_database
+from tests.databases import Templates
 from tests.federation.network import (
     Network,
     eventually,
@@ -30,7 +31,7 @@ from tests.federation.network import (
 )
 from tests.servers import InstanceFactory
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("confidentiality")]
 
 SECRET_POST = "Witness W-17 statement, draft 3"
 SECRET_COMMENT = "Objection to paragraph 4 of W-17"
@@ -110,16 +111,16 @@ def _inbox_count(directory: Path, text: str) -> int:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, templates: Templates
 ) -> Iterator[World]:
     root = tmp_path_factory.mktemp(f"confidential-{request.param}")
     urls: Iterator[str] = (
         iter([f"sqlite://{root / 'a.sqlite3'}"])
         if request.param == "sqlite"
-        else _postgres_database()
+        else postgres_database(templates)
     )
     database_url = next(urls)
-    factory = InstanceFactory(root, database_url)
+    factory = InstanceFactory(root, database_url, templates)
     try:
         yield asyncio.run(build(make_network(factory)))
     finally:
