@@ -12,7 +12,7 @@ from jxfed.activitypub.inbox import process_due
 from jxfed.activitypub.keyfetch import KeyFetcher
 from jxfed.services import Services
 from jxfed.settings import Settings
-from jxfed.spaces import editing, follows, joining, managing, reactions, relay
+from jxfed.spaces.inbound import register_routes
 
 log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 0.1  # a cheap indexed query; work written by another process waits at most this
@@ -21,12 +21,7 @@ IDLE_POLL_SECONDS = 0.1  # a cheap indexed query; work written by another proces
 def start_services(settings: Settings, key_fetcher: KeyFetcher | None = None) -> Services:
     """The Services of a running instance, its inbox dispatch table filled by the upper layers."""
     services = Services(settings, key_fetcher)
-    follows.register(services)
-    joining.register(services)
-    managing.register(services)
-    relay.register(services)
-    editing.register(services)
-    reactions.register(services)
+    register_routes(services)
     return services
 
 

@@ -1,14 +1,16 @@
-"""Inbound requests: the gate every signed request passes, and the durable inbox.
+"""Inbound requests: the door every signed request passes, and the durable inbox.
 
 Order matters: the keyId's host is checked against the allowlist before any key is fetched;
-the key's owner must be the activity's actor; every object the activity names must come from
-a peer; only then is the raw activity stored, and only a stored activity is answered 202.
+the activity is put in its one internal shape and checked against its limits (shapes.py); the
+key's owner must be the activity's actor, and the activity may speak only for its actor
+(attribution.py); every object it names must come from a peer; only then is the normalised
+activity stored, and only a stored activity is answered 202.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -17,12 +19,14 @@ import orjson
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from jxfed.activitypub.attribution import check_attribution
 from jxfed.activitypub.dispatch import Dispatcher, object_type
 from jxfed.activitypub.keyfetch import FetchedKey, KeyCache, KeyFetchError, key_owner_matches
 from jxfed.activitypub.models import InboxItem, QueueState
 from jxfed.activitypub.peers import PeerSet
 from jxfed.activitypub.policy import PolicyError, check_activity_hosts, host_of, key_id_host
 from jxfed.activitypub.queue import backoff, claim, utcnow
+from jxfed.activitypub.shapes import check_limits, normalise
 from jxfed.activitypub.signatures import (
     HttpRequest,
     SignatureError,
@@ -43,10 +47,14 @@ class Forbidden(JxfedError):
 
 @dataclass(slots=True)
 class Gate:
-    """Checks a signed request: allowlist first, then the signature with a cached key."""
+    """Checks a signed request: allowlist first, then the signature with a cached key.
+
+    `own_domain` is this instance's `host[:port]`: a signature made for another host is refused.
+    """
 
     peers: PeerSet
     keys: KeyCache
+    own_domain: str
 
     async def signer_of(self, request: HttpRequest) -> FetchedKey:
         """The verified key that signed `request`: 401 unsigned or wrong, 403 not a peer."""
@@ -61,26 +69,29 @@ class Gate:
             key = await self.keys.get(parsed.key_id)
         except KeyFetchError as exc:
             raise SignatureError(f"could not get key {parsed.key_id}: {exc}") from None
+        own = self.own_domain
         try:
-            verify_request_signature(request, key.public_key, signature=parsed)
-        except SignatureError:
+            verify_request_signature(request, key.public_key, signature=parsed, expected_host=own)
+        except SignatureError as refused:
             # The peer may have rotated its key: fetch it once more before refusing.
             try:
                 key = await self.keys.refresh(parsed.key_id)
             except KeyFetchError:
-                raise SignatureError("signature does not verify") from None
-            verify_request_signature(request, key.public_key, signature=parsed)
+                raise refused from None
+            verify_request_signature(request, key.public_key, signature=parsed, expected_host=own)
         return key
 
 
 def parse_activity(body: bytes) -> dict[str, Any]:
-    """The activity in a POST body: a JSON object with string `id`, `type` and `actor`."""
+    """The activity in a POST body, in the internal shape: a JSON object with string `id`,
+    `type` and `actor`, within the limits of what can be stored."""
     try:
-        document = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise BadRequest("body is not valid JSON") from None
-    if not isinstance(document, dict):
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:  # integers beyond 64 bits land here too
+        raise BadRequest(f"body is not valid JSON ({exc})") from None
+    if not isinstance(parsed, dict):
         raise BadRequest("body is not a JSON object")
+    document = normalise(parsed)
     for field in ("id", "type", "actor"):
         if not isinstance(document.get(field), str) or not document[field]:
             raise BadRequest(f"activity has no string '{field}'")
@@ -89,18 +100,33 @@ def parse_activity(body: bytes) -> dict[str, Any]:
         host_of(document["actor"])
     except ValueError:
         raise BadRequest("activity 'id' and 'actor' must be http(s) URLs") from None
+    check_limits(document)
     return document
 
 
-async def receive(gate: Gate, dispatcher: Dispatcher, request: HttpRequest, own_host: str) -> bool:
-    """Verify and store an inbound activity; False when its id was already received."""
+async def receive(
+    gate: Gate,
+    dispatcher: Dispatcher,
+    request: HttpRequest,
+    own_host: str,
+    recipient: Callable[[str], Awaitable[None]] | None = None,
+) -> bool:
+    """Verify and store an inbound activity; False when its id was already received.
+
+    `recipient`, for an actor's own inbox, is asked with the signer's actor once the signature
+    holds, and raises NotFound when that signer may not know the inbox's actor exists: the
+    same answer as for a name that does not exist, never an earlier or a different one.
+    """
     key = await gate.signer_of(request)
+    if recipient is not None:
+        await recipient(key.owner)
     activity = parse_activity(request.body)
     if dispatcher.handler_for(activity) is None:
         kind, inner = activity["type"], object_type(activity)
         raise BadRequest(f"activity {kind}{f'({inner})' if inner else ''} is not supported here")
     if not key_owner_matches(key, activity["actor"]):
         raise SignatureError(f"key {key.key_id} does not belong to actor {activity['actor']}")
+    check_attribution(activity)
     try:
         check_activity_hosts(activity, gate.peers.known, own_host)
     except PolicyError as exc:
@@ -128,8 +154,9 @@ async def process_due(dispatcher: Dispatcher, retry_seconds: float = 30.0) -> in
 
 
 async def _process(dispatcher: Dispatcher, item: InboxItem, retry_seconds: float) -> None:
-    activity: Mapping[str, Any] = item.document
     try:
+        # Stored normalised; shaped again so that rows kept from an older version are too.
+        activity: Mapping[str, Any] = normalise(item.document)
         apply = await dispatcher.prepare(activity)
         async with in_transaction():
             # Marked first: if our lease was lost to another worker, nothing is applied twice.

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 ACTOR_TYPES = {"Person", "Group", "Application", "Service", "Organization"}
 FRESH_FOR = timedelta(days=1)
+MAX_URI = 500  # the widths of RemoteActor's columns
+MAX_NAME = 200
+MAX_INBOX = 1000
 
 
 def base_url_of(domain: str) -> str:
@@ -50,6 +53,8 @@ async def resolve_account(services: Services, handle: str) -> str:
 
 async def remote_actor(services: Services, uri: str, *, refresh: bool = False) -> RemoteActor:
     """The cached actor, fetched again (signed, by the instance actor) when older than a day."""
+    if len(uri) > MAX_URI:
+        raise BadRequest(f"an actor id is at most {MAX_URI} characters")
     cached = await RemoteActor.get_or_none(uri=uri)
     if cached is not None and not refresh and datetime.now(UTC) - cached.fetched_at < FRESH_FOR:
         return cached
@@ -74,6 +79,12 @@ def _actor_values(uri: str, document: dict[str, Any]) -> dict[str, Any]:
     for url in (inbox, shared):
         if isinstance(url, str) and host_of(url) != host_of(uri):
             raise FetchError(f"{uri} names an inbox on another host")
+        if isinstance(url, str) and len(url) > MAX_INBOX:
+            raise FetchError(f"{uri} names an inbox longer than {MAX_INBOX} characters")
+    for field in ("name", "preferredUsername"):
+        value = document.get(field)
+        if value is not None and (not isinstance(value, str) or len(value) > MAX_NAME):
+            raise FetchError(f"{uri}: '{field}' is not a string of at most {MAX_NAME} characters")
     return {
         "kind": str(document["type"]),
         "name": str(document.get("name") or ""),

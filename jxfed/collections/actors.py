@@ -13,6 +13,7 @@ from jxfed.collections.pages import Cursor, collection_page, collection_summary
 from jxfed.errors import NotFound
 from jxfed.settings import Settings
 from jxfed.spaces.models import Access, Membership, MembershipState, Space
+from jxfed.spaces.posts import carries_proof
 
 ACTOR_COLLECTIONS = ("outbox", "followers", "following")
 SPACE_COLLECTIONS = (*ACTOR_COLLECTIONS, "members")
@@ -24,8 +25,11 @@ def _items(
 ) -> tuple[QuerySet[Any], Render]:
     """The rows of a collection and how each becomes an item."""
     if name == "outbox":
+        unproved = space is not None and not carries_proof(space.access)
 
         async def documents(rows: Sequence[OutboxActivity]) -> list[Any]:
+            if unproved:  # deniability: no author's proof, not even one stored before
+                return [_without_proofs(row.document) for row in rows]
             return [row.document for row in rows]
 
         activities = OutboxActivity.filter(actor=actor)
@@ -50,6 +54,17 @@ def _items(
         return [row.actor_uri for row in rows]
 
     return Membership.filter(space=space, state=MembershipState.ACCEPTED), member_ids
+
+
+def _without_proofs(document: Any) -> Any:
+    """An announce as served: neither it nor the activity it announces carries a `proof`."""
+    if not isinstance(document, dict):
+        return document
+    return {
+        key: _without_proofs(value) if key == "object" else value
+        for key, value in document.items()
+        if key != "proof"
+    }
 
 
 async def actor_collection(

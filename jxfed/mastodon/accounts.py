@@ -18,9 +18,9 @@ from jxfed.actors.remote import remote_actor, resolve_account
 from jxfed.errors import BadRequest, ConfigError, NotFound
 from jxfed.mastodon.entities import AccountCounts, local_account, remote_account
 from jxfed.mastodon.ids import local_account_id, parse_account_id, remote_account_id
-from jxfed.mastodon.visibility import Reader, may_see_remote, may_see_space
 from jxfed.settings import parse_domain
 from jxfed.spaces.models import Membership, MembershipState, Role, Space
+from jxfed.spaces.visibility import Reader, may_see_remote, may_see_space
 
 if TYPE_CHECKING:
     from jxfed.services import Services
@@ -60,12 +60,15 @@ async def _local_target(services: Services, actor: LocalActor | None) -> Target 
     return Target(actor_id(services.settings, actor), local=actor, space=space)
 
 
-async def _visible(reader: Reader, target: Target | None) -> Target:
-    if target is None:
-        raise NotFound(NOT_FOUND)
+async def may_see_target(reader: Reader, target: Target) -> bool:
+    """Whether the reader may see this account at all (spaces.visibility decides)."""
     if target.space is not None and not await may_see_space(reader, target.space):
-        raise NotFound(NOT_FOUND)
-    if target.remote is not None and not may_see_remote(reader, target.remote):
+        return False
+    return target.remote is None or may_see_remote(reader, target.remote)
+
+
+async def _visible(reader: Reader, target: Target | None) -> Target:
+    if target is None or not await may_see_target(reader, target):
         raise NotFound(NOT_FOUND)
     return target
 
@@ -144,10 +147,12 @@ async def _grouped(query: Any, key: str) -> dict[int, int]:
     return {int(k): int(n) for k, n in rows}
 
 
-async def account_entities(services: Services, uris: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """The entities of the local actors and cached peers' actors among `uris`, with six
-    queries for all of them (a page of statuses shows up to a few dozen accounts). The counts
-    are those `counts` gives one at a time."""
+async def account_entities(
+    services: Services, reader: Reader, uris: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    """The entities of the local actors and cached peers' actors among `uris` that the reader
+    may see, with six queries for all of them (a page of statuses shows up to a few dozen
+    accounts). The counts are those `counts` gives one at a time."""
     base_url = services.settings.base_url
     wanted: dict[tuple[ActorKind, str], str] = {}
     others: list[str] = []
@@ -159,7 +164,8 @@ async def account_entities(services: Services, uris: Iterable[str]) -> dict[str,
             wanted[found] = uri
     entities: dict[str, dict[str, Any]] = {}
     for remote in await RemoteActor.filter(uri__in=others) if others else []:
-        entities[remote.uri] = remote_account(services.settings, remote)
+        if may_see_remote(reader, remote):
+            entities[remote.uri] = remote_account(services.settings, remote)
     if not wanted:
         return entities
     names = [name for _, name in wanted]
@@ -178,6 +184,8 @@ async def account_entities(services: Services, uris: Iterable[str]) -> dict[str,
     for actor in actors:
         space = spaces.get(actor.id)
         if space is not None:
+            if not await may_see_space(reader, space):
+                continue
             space.actor = actor
         counts = AccountCounts(
             followers=followers.get(actor.id, 0) + (members.get(space.id, 0) if space else 0),

@@ -11,8 +11,8 @@ from typing import Any
 
 from jxfed.mastodon.entities import iso
 from jxfed.mastodon.statuses import StatusRenderer
-from jxfed.mastodon.visibility import visible_posts
 from jxfed.spaces.models import Notification, NotificationKind, Post
+from jxfed.spaces.visibility import visible_posts
 
 TYPES: dict[NotificationKind, str] = {
     NotificationKind.NEW_POST: "status",

@@ -25,12 +25,12 @@ from jxfed.mastodon import media
 from jxfed.mastodon.errors import ValidationFailed
 from jxfed.mastodon.ids import parse_status_id
 from jxfed.mastodon.models import IdempotencyKey, MediaAttachment
-from jxfed.mastodon.visibility import Reader, visible_posts
 from jxfed.spaces.joining import space_of
 from jxfed.spaces.mentions import find_mentions
 from jxfed.spaces.models import Access, Post
 from jxfed.spaces.posts import MAX_CHARACTERS, NoteOptions
 from jxfed.spaces.publishing import publish
+from jxfed.spaces.visibility import Reader, visible_posts
 
 if TYPE_CHECKING:
     from jxfed.mastodon.api.http import Params

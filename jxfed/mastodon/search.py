@@ -13,8 +13,8 @@ from jxfed.actors.models import ActorKind, LocalActor, RemoteActor
 from jxfed.errors import JxfedError, NotFound
 from jxfed.mastodon.accounts import Target, _visible, account_entity, lookup, target_by_uri
 from jxfed.mastodon.statuses import StatusRenderer
-from jxfed.mastodon.visibility import Reader, visible_posts
 from jxfed.spaces.models import Post
+from jxfed.spaces.visibility import Reader, visible_posts
 
 if TYPE_CHECKING:
     from jxfed.services import Services

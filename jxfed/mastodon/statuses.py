@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from jxfed.activitypub.transport import FetchError, NotAPeer
 from jxfed.errors import JxfedError
-from jxfed.mastodon.accounts import account_entities, account_entity, target_by_uri
+from jxfed.mastodon.accounts import account_entities, account_entity, may_see_target, target_by_uri
 from jxfed.mastodon.entities import StatusFacts, reblog_by_space, status
 from jxfed.mastodon.ids import status_id
 from jxfed.mastodon.media import entity as media_entity
 from jxfed.mastodon.media import remote_entities
 from jxfed.mastodon.models import Bookmark, Boost, MediaAttachment
-from jxfed.mastodon.visibility import Reader
 from jxfed.spaces.models import Post, Reaction, Space
+from jxfed.spaces.visibility import Reader
 
 if TYPE_CHECKING:
     from jxfed.services import Services
@@ -41,6 +41,8 @@ class StatusRenderer:
         if uri not in self._accounts:
             try:
                 target = await target_by_uri(self.services, uri, fetch=fetch)
+                if target is not None and not await may_see_target(self.reader, target):
+                    target = None  # a confidential space of a peer, to someone outside it
             except (FetchError, NotAPeer, JxfedError) as exc:
                 log.info("no account for %s: %s", uri, exc)
                 target = None
@@ -131,7 +133,7 @@ class StatusRenderer:
                     uris.add(str(tag.get("href")))
         missing = [uri for uri in uris if uri not in self._accounts]
         if missing:
-            self._accounts.update(await account_entities(self.services, missing))
+            self._accounts.update(await account_entities(self.services, self.reader, missing))
 
     async def _boosted(self, post: Post, entity: dict[str, Any]) -> dict[str, Any]:
         """The status as its space's boost, when it was posted in a space."""

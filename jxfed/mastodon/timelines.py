@@ -11,8 +11,8 @@ from tortoise.queryset import QuerySet
 from jxfed.actors.models import Member
 from jxfed.mastodon.errors import ValidationFailed
 from jxfed.mastodon.models import FollowedTag, MediaAttachment
-from jxfed.mastodon.visibility import Reader, visible_posts
 from jxfed.spaces.models import Post, PostHashtag
+from jxfed.spaces.visibility import Reader, visible_posts
 
 TAG_NAME = re.compile(r"^\w{1,64}$")
 MAX_TAGS = 10

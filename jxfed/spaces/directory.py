@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from jxfed.activitypub.policy import host_of
 from jxfed.actors.models import ActorKind, LocalActor, Member, OutboxActivity
 from jxfed.errors import NotFound
-from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
+from jxfed.spaces.models import Access, Space
+from jxfed.spaces.visibility import peer_may_see_space
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,43 +43,9 @@ async def confidential_space_for(name: str, signer: str) -> PublicActor:
     space = await Space.get_or_none(actor__name=name, access=Access.CONFIDENTIAL).select_related(
         "actor"
     )
-    if space is None or not await _may_see(space, signer):
+    if space is None or not await peer_may_see_space(space, signer):
         raise NotFound(f"no space named {name!r} here")
     return PublicActor(space.actor, space)
-
-
-async def _may_see(space: Space, signer: str) -> bool:
-    members = Membership.filter(
-        space=space, state__in=[MembershipState.ACCEPTED, MembershipState.INVITED]
-    )
-    if await members.filter(actor_uri=signer).exists():
-        return True
-    signer_host, _, path = signer.partition("://")[2].partition("/")
-    if path != "actor":
-        return False
-    uris = await members.values_list("actor_uri", flat=True)
-    return any(str(uri).partition("://")[2].partition("/")[0] == signer_host for uri in uris)
-
-
-async def may_read_post(post: Post, signer: str) -> bool:
-    """Public posts to any peer; a confidential space's (or a private) post only to members.
-
-    A member's post in a space of a peer is readable by its author and by the space's own
-    instance, which checks it and relays it to the members it alone knows.
-    """
-    if post.public or signer == post.author_uri:
-        return True
-    if post.space_id is None:  # type: ignore[attr-defined]
-        return bool(post.audience) and _host(signer) == _host(post.audience)
-    space = await Space.get(id=post.space_id)  # type: ignore[attr-defined]
-    return await _may_see(space, signer)
-
-
-def _host(uri: str | None) -> str | None:
-    try:
-        return host_of(uri) if uri else None
-    except ValueError:
-        return None
 
 
 async def public_actor_by_name(name: str) -> PublicActor:

@@ -1,7 +1,8 @@
 """Edits and deletions: an Update keeps the previous text as a revision; a Delete leaves a
 Tombstone. In a space they go through the relay like posts: checked against the role where the
 space lives (the author edits and deletes their own posts; a content manager deletes any),
-then announced to the members' instances, which apply them once the author's proof holds.
+then announced to the members' instances, which apply them once the author's proof holds
+(or, in a confidential space, where none is sent, once the author's instance serves them).
 """
 
 from __future__ import annotations
@@ -14,15 +15,14 @@ from tortoise.transactions import in_transaction
 
 from jxfed.activitypub.delivery import enqueue
 from jxfed.activitypub.dispatch import Activity, Apply
-from jxfed.activitypub.proofs import create_proof
 from jxfed.actors.activities import AS_CONTEXT, new_activity_id
 from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import NotFound
 from jxfed.spaces import stats
 from jxfed.spaces.models import Membership, MembershipState, Post, PostRevision, Space
-from jxfed.spaces.posts import iso, sanitise, text_to_html
-from jxfed.spaces.relay import authentic_create, proof_holds, relay
+from jxfed.spaces.posts import authored, iso, sanitise, text_to_html
+from jxfed.spaces.relay import access_of, authentic_activity, authentic_create, relay
 from jxfed.spaces.roles import Action, NotAllowed, may, require
 
 if TYPE_CHECKING:
@@ -114,11 +114,11 @@ async def _deliver(
     await enqueue(activity, actor.id, inboxes, services.peers.known)
 
 
-def _signed(services: Services, actor: LocalActor, activity: dict[str, Any]) -> dict[str, Any]:
-    uri = services.actor_uri(actor)
-    return create_proof(
-        activity, services.keyring.keys_of(actor).ed25519_private, f"{uri}#ed25519-key"
-    )
+async def _authored(
+    services: Services, actor: LocalActor, post: Post, activity: dict[str, Any]
+) -> dict[str, Any]:
+    """The change as its actor sends it: with their proof, unless the post's space forbids."""
+    return authored(services, actor, activity, await access_of(services, post))
 
 
 async def edit_post(
@@ -131,9 +131,10 @@ async def edit_post(
     if title:
         note["name"] = title.strip()
     where = {key: note[key] for key in ("to", "cc", "audience") if key in note}
-    update = _signed(
+    update = await _authored(
         services,
         author,
+        post,
         {
             "@context": AS_CONTEXT,
             "id": new_activity_id(services.settings.base_url),
@@ -155,9 +156,10 @@ async def delete_post(services: Services, actor: LocalActor, post_uri: str) -> N
     actor_uri = services.actor_uri(actor)
     post = await _editable(actor_uri, post_uri, deleting=True)
     where = {key: post.document[key] for key in ("to", "cc", "audience") if key in post.document}
-    delete = _signed(
+    delete = await _authored(
         services,
         actor,
+        post,
         {
             "@context": AS_CONTEXT,
             "id": new_activity_id(services.settings.base_url),
@@ -233,8 +235,8 @@ class EditHandlers:
             return None
         if inner["type"] == "Update":
             inner = await authentic_create(self.services, inner)
-        elif not await proof_holds(self.services, inner):
-            return None  # a deletion must carry its actor's proof; the space checked the role
+        elif not await authentic_activity(self.services, inner):
+            return None  # a deletion is its actor's (proof or fetch); the space checked the role
         deleting = inner["type"] == "Delete"
 
         async def apply() -> None:
@@ -244,14 +246,3 @@ class EditHandlers:
                 await revise(post, inner["object"])
 
         return apply
-
-
-def register(services: Services) -> None:
-    handlers = EditHandlers(services)
-    dispatcher = services.dispatcher
-    for kind in ("Note", "Article"):
-        dispatcher.register("Update", kind, handlers.on_update)
-    dispatcher.register("Delete", None, handlers.on_delete)
-    dispatcher.register("Delete", "Tombstone", handlers.on_delete)
-    dispatcher.register("Announce", "Update", handlers.on_announced)
-    dispatcher.register("Announce", "Delete", handlers.on_announced)

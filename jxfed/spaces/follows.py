@@ -20,6 +20,7 @@ from jxfed.actors.remote import remote_actor, resolve_account
 from jxfed.errors import BadRequest, NotFound
 from jxfed.spaces import notifications
 from jxfed.spaces.models import Access, Space
+from jxfed.spaces.visibility import peer_may_see_actor
 
 if TYPE_CHECKING:
     from jxfed.services import Services
@@ -58,8 +59,8 @@ class FollowHandlers:
         if not isinstance(target, str):
             return None
         followed = await local_actor_by_uri(self.base, target)
-        if followed is None:
-            return None
+        if followed is None or not await peer_may_see_actor(followed, activity["actor"]):
+            return None  # a confidential space is silent, as a name that does not exist
         follower = await remote_actor(self.services, activity["actor"])
         decision = await follow_decision(followed)
         followed_uri = self.services.actor_uri(followed)
@@ -221,14 +222,3 @@ async def answer_follow_request(
         else:
             await Follower.filter(id=pending.id).delete()
         await send(services, reply, actor, pending.inbox)
-
-
-def register(services: Services) -> None:
-    handlers = FollowHandlers(services)
-    dispatcher = services.dispatcher
-    dispatcher.register("Follow", None, handlers.on_follow)
-    dispatcher.register("Undo", "Follow", handlers.on_undo_follow)
-    for kind in ("Accept", "Reject"):
-        # A Join is remembered like a Follow on the joiner's side: the same answer handler.
-        for answered in ("Follow", "Join", None):
-            dispatcher.register(kind, answered, handlers.on_response)

@@ -30,6 +30,7 @@ from jxfed.spaces.models import (
     Space,
 )
 from jxfed.spaces.roles import Action, NotAllowed, require
+from jxfed.spaces.visibility import peer_may_see_space
 
 if TYPE_CHECKING:
     from jxfed.services import Services
@@ -67,8 +68,8 @@ class JoinHandlers:
 
     async def on_join(self, activity: Activity) -> Apply | None:
         space = await space_of(self.base, activity.get("object"))
-        if space is None:
-            return None
+        if space is None or not await peer_may_see_space(space, activity["actor"]):
+            return None  # a confidential space is silent, as a name that does not exist
         joiner = await remote_actor(self.services, activity["actor"])
         space_uri = self.services.actor_uri(space.actor)
 
@@ -322,14 +323,3 @@ async def leave_here(services: Services, space: Space, member: LocalActor) -> No
     if await is_last_manager(membership):
         raise Conflict("the last space manager cannot leave the space")
     await membership.delete()
-
-
-def register(services: Services) -> None:
-    space_side = JoinHandlers(services)
-    member_side = MemberSideHandlers(services)
-    dispatcher = services.dispatcher
-    dispatcher.register("Join", None, space_side.on_join)
-    dispatcher.register("Leave", None, space_side.on_leave)
-    dispatcher.register("Accept", "Invite", space_side.on_accept_invite)
-    dispatcher.register("Invite", None, member_side.on_invite)
-    dispatcher.register("Update", "Member", member_side.on_membership_update)

@@ -22,10 +22,6 @@ if TYPE_CHECKING:
     from jxfed.services import Services
 
 
-def register(services: Services) -> None:
-    services.dispatcher.register("Remove", None, RemovalHandler(services).on_remove)
-
-
 async def manager_membership(services: Services, space: Space, manager: LocalActor) -> Membership:
     own = await Membership.get_or_none(
         space=space, actor_uri=services.actor_uri(manager), state=MembershipState.ACCEPTED

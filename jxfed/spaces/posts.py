@@ -6,6 +6,7 @@ HTML from peers is sanitised (nh3) before it is stored; links get rel="nofollow 
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,11 +27,12 @@ from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
 from jxfed.spaces import notifications, stats
 from jxfed.spaces.mentions import find_mentions, render
-from jxfed.spaces.models import Membership, MembershipState, Post, PostHashtag, Space
+from jxfed.spaces.models import Access, Membership, MembershipState, Post, PostHashtag, Space
 
 if TYPE_CHECKING:
     from jxfed.services import Services
 
+log = logging.getLogger(__name__)
 MAX_CHARACTERS = 20_000
 LINK_REL = "nofollow noopener noreferrer"
 
@@ -65,6 +67,28 @@ class NoteOptions:
 NO_OPTIONS = NoteOptions()
 
 
+def carries_proof(access: Access | None) -> bool:
+    """Whether what a member sends to a space of this access (`None`: to no space) carries
+    their FEP-8b32 proof: the one place that decides it.
+
+    Deniability (DESIGN.md, Security model): in a confidential space nothing a member sends
+    (a post, a comment, an edit, a deletion, a reaction) carries one, so that a leaked copy
+    proves nothing of who wrote it; members' instances authenticate it by a signed fetch
+    from the author's instance instead. Everywhere else the proof goes along.
+    """
+    return access != Access.CONFIDENTIAL
+
+
+def authored(
+    services: Services, actor: LocalActor, activity: dict[str, Any], access: Access | None
+) -> dict[str, Any]:
+    """The activity as `actor` sends it to a space of `access`: proved, or not (see above)."""
+    if not carries_proof(access):
+        return activity
+    key = services.keyring.keys_of(actor).ed25519_private
+    return create_proof(activity, key, f"{services.actor_uri(actor)}#ed25519-key")
+
+
 async def build_create(
     services: Services,
     author: LocalActor,
@@ -77,8 +101,10 @@ async def build_create(
     mention_recipients: bool = True,
     in_reply_to: str | None = None,
     options: NoteOptions = NO_OPTIONS,
+    access: Access | None = None,
 ) -> dict[str, Any]:
-    """A Create of a Note (an Article when titled) by a local member, with an FEP-8b32 proof."""
+    """A Create of a Note (an Article when titled) by a local member, with an FEP-8b32 proof
+    unless it goes to a confidential space (`access`; see `carries_proof`)."""
     text = text.strip()
     if not text and not options.attachments:
         raise BadRequest("a post needs some text")
@@ -116,8 +142,7 @@ async def build_create(
         **where,
         "object": note,
     }
-    keys = services.keyring.keys_of(author)
-    return create_proof(create, keys.ed25519_private, f"{author_uri}#ed25519-key")
+    return authored(services, author, create, access)
 
 
 def _add_options(note: dict[str, Any], options: NoteOptions) -> None:
@@ -134,9 +159,13 @@ def _add_options(note: dict[str, Any], options: NoteOptions) -> None:
 async def store_post(
     create: Mapping[str, Any], space: Space | None, *, local: bool, base_url: str
 ) -> bool:
-    """Store the Create's object as a post (once) and notify; False when already there."""
+    """Store the Create's object as a post (once) and notify; False when already there, or
+    when it answers a post it may not join (see `reply_allowed`)."""
     note = create["object"]
     if await Post.filter(uri=note["id"]).exists():
+        return False
+    if not await reply_allowed(note, space):
+        log.warning("%s answers %s outside its thread: not stored", note["id"], note["inReplyTo"])
         return False
     content = sanitise(str(note.get("content") or ""))
     addresses = _addresses(note) | _addresses(create)
@@ -158,6 +187,21 @@ async def store_post(
     await stats.post_added(post, base_url)
     await notifications.post_stored(post, space, base_url)
     return True
+
+
+async def reply_allowed(note: Mapping[str, Any], space: Space | None) -> bool:
+    """A reply stays in its parent's space: it joins a parent of another space (or of none)
+    only when that parent is public and not in a confidential space. A reply in a space here
+    must answer a post known here."""
+    parent_uri = note.get("inReplyTo")
+    if not isinstance(parent_uri, str):
+        return True
+    parent = await Post.get_or_none(uri=parent_uri).select_related("space")
+    if parent is None:
+        return space is None
+    if parent.audience == note.get("audience") and (space is None or parent.space_id == space.id):  # type: ignore[attr-defined]
+        return True
+    return parent.public and (parent.space is None or parent.space.access != Access.CONFIDENTIAL)
 
 
 async def publish_note(

@@ -2,7 +2,9 @@
 and taking them back (`Undo` of the `Like`, sent and relayed the same way).
 
 In a space a reaction is role-checked where the space lives (contributors and up: readers
-only read) and announced to the members' instances; the post's local author is notified.
+only read) and announced to the members' instances; the post's local author is notified. In a
+confidential space it carries no proof of who reacted: members' instances fetch the Like from
+the reactor's instance (and take an Undo once that instance no longer serves the Like).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from tortoise.transactions import in_transaction
 
 from jxfed.activitypub.delivery import enqueue
 from jxfed.activitypub.dispatch import Activity, Apply
-from jxfed.activitypub.proofs import create_proof
 from jxfed.actors.activities import AS_CONTEXT, new_activity_id
 from jxfed.actors.models import Following, FollowState, LocalActor
 from jxfed.actors.paths import local_actor_by_uri
@@ -24,7 +25,8 @@ from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest, NotFound
 from jxfed.spaces import notifications
 from jxfed.spaces.models import Membership, MembershipState, NotificationKind, Post, Reaction, Space
-from jxfed.spaces.relay import proof_holds, relay
+from jxfed.spaces.posts import authored
+from jxfed.spaces.relay import access_of, authentic_activity, relay, withdrawn
 from jxfed.spaces.roles import Action, may, require
 
 if TYPE_CHECKING:
@@ -67,22 +69,26 @@ async def react(services: Services, member: LocalActor, post_uri: str, emoji: st
             space=space, actor_uri=actor_uri, state=MembershipState.ACCEPTED
         )
         require(membership.role if membership else None, Action.COMMENT)
+    like = like_of(new_activity_id(services.settings.base_url), actor_uri, post, emoji)
+    like = authored(services, member, like, await access_of(services, post))
+    async with in_transaction():
+        await _record(post, actor_uri, emoji, like["id"], services.settings.base_url)
+        await _send(services, member, post, space, like)
+    services.work_arrived.set()
+
+
+def like_of(activity_id: str, actor_uri: str, post: Post, emoji: str) -> dict[str, Any]:
+    """The Like (a reaction when `emoji` is given) as it is sent, and served at its id."""
     where = {key: post.document[key] for key in ("to", "cc", "audience") if key in post.document}
-    like: dict[str, Any] = {
+    return {
         "@context": AS_CONTEXT,
-        "id": new_activity_id(services.settings.base_url),
+        "id": activity_id,
         "type": "Like",
         "actor": actor_uri,
         **where,
         "object": post.uri,
         **({"content": emoji} if emoji else {}),
     }
-    keys = services.keyring.keys_of(member)
-    like = create_proof(like, keys.ed25519_private, f"{actor_uri}#ed25519-key")
-    async with in_transaction():
-        await _record(post, actor_uri, emoji, like["id"], services.settings.base_url)
-        await _send(services, member, post, space, like)
-    services.work_arrived.set()
 
 
 async def unreact(services: Services, member: LocalActor, post_uri: str, emoji: str = "") -> None:
@@ -107,8 +113,7 @@ async def unreact(services: Services, member: LocalActor, post_uri: str, emoji: 
         **where,
         "object": {**like, **({"content": reaction.emoji} if reaction.emoji else {})},
     }
-    keys = services.keyring.keys_of(member)
-    undo = create_proof(undo, keys.ed25519_private, f"{actor_uri}#ed25519-key")
+    undo = authored(services, member, undo, await access_of(services, post))
     async with in_transaction():
         await Reaction.filter(id=reaction.id).delete()
         await _send(services, member, post, await _space_of(post), undo)
@@ -173,7 +178,7 @@ class ReactionHandlers:
         if not await Following.filter(target_uri=space_uri, state=FollowState.ACCEPTED).exists():
             return None
         post = await Post.get_or_none(uri=str(like.get("object")), audience=space_uri)
-        if post is None or not await proof_holds(self.services, like):
+        if post is None or not await authentic_activity(self.services, like):
             return None
 
         async def apply() -> None:
@@ -203,7 +208,7 @@ class ReactionHandlers:
         if not await Following.filter(target_uri=space_uri, state=FollowState.ACCEPTED).exists():
             return None
         reaction = await _undone(undo)
-        if reaction is None or not await proof_holds(self.services, undo):
+        if reaction is None or not await withdrawn(self.services, undo):
             return None
         if not await Post.filter(id=reaction.post_id, audience=space_uri).exists():  # type: ignore[attr-defined]
             return None
@@ -221,11 +226,3 @@ async def _undone(undo: Mapping[str, Any]) -> Reaction | None:
     if not isinstance(like_id, str):
         return None
     return await Reaction.get_or_none(activity_id=like_id, actor_uri=str(undo.get("actor")))
-
-
-def register(services: Services) -> None:
-    handlers = ReactionHandlers(services)
-    services.dispatcher.register("Like", None, handlers.on_like)
-    services.dispatcher.register("Announce", "Like", handlers.on_announced)
-    services.dispatcher.register("Undo", "Like", handlers.on_undo)
-    services.dispatcher.register("Announce", "Undo", handlers.on_announced_undo)

@@ -2,28 +2,36 @@
 member's role, then the space wraps the original activity, unchanged, in an Announce and
 delivers it to every instance with a member (and, for an open space, to followers' instances).
 
-Each Create carries an FEP-8b32 proof by its author's Ed25519 key, so the members' instances
-accept the announced post without fetching it again; without a valid proof they fetch it.
+Outside confidential spaces each Create carries an FEP-8b32 proof by its author's Ed25519 key,
+so the members' instances accept the announced post without fetching it again. A confidential
+space's carry none (deniability, see `posts.carries_proof`): members' instances fetch them,
+signed, from the author's instance, which asks the space's instance who its members are.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+import aiohttp
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from tortoise.transactions import in_transaction
 
 from jxfed.activitypub.delivery import enqueue
-from jxfed.activitypub.dispatch import Activity, Apply
+from jxfed.activitypub.dispatch import Apply
 from jxfed.activitypub.keys import multibase_to_ed25519_public
+from jxfed.activitypub.policy import host_of
 from jxfed.activitypub.proofs import (
     ProofError,
     proof_controller_matches,
     proof_verification_method,
     verify_proof,
 )
+from jxfed.activitypub.shapes import ShapeError, check_limits, normalise
+from jxfed.activitypub.transport import ACCEPT_AP, FetchError, NotAPeer
 from jxfed.actors.activities import AS_CONTEXT, new_activity_id
 from jxfed.actors.documents import AS_PUBLIC
 from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
@@ -31,8 +39,9 @@ from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
 from jxfed.spaces.joining import space_of
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
-from jxfed.spaces.posts import NO_OPTIONS, NoteOptions, PostHandlers, build_create, store_post
+from jxfed.spaces.posts import NO_OPTIONS, NoteOptions, build_create, store_post
 from jxfed.spaces.roles import Action, NotAllowed, may, require
+from jxfed.spaces.visibility import may_read_post
 
 if TYPE_CHECKING:
     from jxfed.services import Services
@@ -70,7 +79,34 @@ async def space_create(
         in_reply_to=in_reply_to,
         mention_recipients=access == Access.OPEN,
         options=options,
+        access=access,
     )
+
+
+def remote_space_access(document: Mapping[str, Any]) -> Access:
+    """A peer's space's access as its actor shows it: open when it takes followers at once,
+    confidential when it also keeps out of directories (as a jxfed confidential space does),
+    else on request."""
+    if document.get("manuallyApprovesFollowers") is False:
+        return Access.OPEN
+    if document.get("discoverable") is False:
+        return Access.CONFIDENTIAL
+    return Access.ON_REQUEST
+
+
+async def access_of(services: Services, post: Post) -> Access | None:
+    """The access of the space a post is in, here or on a peer (its `audience`); None when it
+    is in no space."""
+    space_id = post.space_id  # type: ignore[attr-defined]
+    if space_id is not None:
+        return (await Space.get(id=space_id)).access
+    if not post.audience:
+        return None
+    if post.audience.startswith(services.settings.base_url + "/"):
+        here = await space_of(services.settings.base_url, post.audience)
+        return here.access if here is not None else None
+    actor = await remote_actor(services, post.audience)
+    return remote_space_access(actor.document) if actor.kind == "Group" else None
 
 
 async def relay(services: Services, space: Space, create: Mapping[str, Any]) -> int:
@@ -157,8 +193,8 @@ async def post_to_remote_space(
     space = await remote_actor(services, space_uri)
     if space.kind != "Group":
         raise BadRequest(f"{space_uri} is not a space")
-    open_space = space.document.get("manuallyApprovesFollowers") is False
-    access = Access.OPEN if open_space else Access.ON_REQUEST
+    access = remote_space_access(space.document)
+    open_space = access == Access.OPEN
     create = await space_create(
         services, author, space_uri, access, text, title, in_reply_to, options
     )
@@ -199,10 +235,130 @@ async def authentic_create(services: Services, create: Mapping[str, Any]) -> Map
         raise BadRequest("the announced object is not attributed to the Create's actor")
     if await proof_holds(services, create):
         return create
-    fetched = await services.transport.fetch_json(note["id"], await services.instance_signer())
+    fetched = normalise(
+        await services.transport.fetch_json(note["id"], await services.instance_signer())
+    )
+    check_limits(fetched)
     if fetched.get("id") != note["id"] or fetched.get("attributedTo") != author_uri:
         raise BadRequest(f"{note['id']} does not match what its origin serves")
     return {**create, "object": fetched}
+
+
+async def authentic_activity(services: Services, activity: Mapping[str, Any]) -> bool:
+    """Whether an announced Like or Delete is its actor's: by its proof, else as the actor's
+    instance serves it at its id, to a signed fetch (a confidential space's carry no proof)."""
+    if await proof_holds(services, activity):
+        return True
+    served = await _served(services, activity.get("id"), activity.get("actor"))
+    return (
+        served is not None
+        and all(served.get(key) == activity.get(key) for key in ("id", "type", "actor", "content"))
+        and _id_of(served.get("object")) == _id_of(activity.get("object"))
+    )
+
+
+async def withdrawn(services: Services, undo: Mapping[str, Any]) -> bool:
+    """Whether an announced Undo of a Like is its actor's: by its proof, else because the
+    actor's instance no longer serves the Like (nobody keeps an Undo to be fetched)."""
+    if await proof_holds(services, undo):
+        return True
+    like_id, actor = _id_of(undo.get("object")), undo.get("actor")
+    if like_id is None or not _same_host(like_id, actor):
+        return False
+    try:
+        answer = await services.transport.request(
+            "GET", like_id, await services.instance_signer(), extra={"Accept": ACCEPT_AP}
+        )
+    except (aiohttp.ClientError, TimeoutError, NotAPeer):
+        return False
+    return answer.status in (404, 410)
+
+
+async def _served(services: Services, uri: Any, actor: Any) -> dict[str, Any] | None:
+    """The activity `uri` as its actor's instance serves it, signed-fetched; None if not."""
+    if not isinstance(uri, str) or not _same_host(uri, actor):
+        return None
+    try:
+        return normalise(await services.transport.fetch_json(uri, await services.instance_signer()))
+    except (FetchError, NotAPeer, ShapeError):
+        return None
+
+
+def _same_host(uri: str, actor: Any) -> bool:
+    try:
+        return isinstance(actor, str) and host_of(uri) == host_of(actor)
+    except ValueError:
+        return False
+
+
+def _id_of(value: Any) -> str | None:
+    found = value.get("id") if isinstance(value, Mapping) else value
+    return found if isinstance(found, str) else None
+
+
+MEMBERS_FRESH_FOR = 60.0  # seconds a peer space's member list is trusted
+MAX_MEMBER_PAGES = 50
+_peer_space_members: dict[str, tuple[float, frozenset[str]]] = {}
+
+
+async def may_fetch(services: Services, post: Post, signer: str) -> bool:
+    """Whether `signer` may fetch a post here (or an activity about it): as `may_read_post`
+    says, or, for a post in a peer's space that is not public, when that space's instance
+    lists the signer as a member or as the instance actor of a member's instance: the space
+    alone knows its members, and their instances fetch its unproved posts from here."""
+    if await may_read_post(post, signer):
+        return True
+    if post.public or post.space_id is not None or not post.audience:  # type: ignore[attr-defined]
+        return False
+    try:
+        members = await _members_of_peer_space(services, post.audience)
+    except (FetchError, NotAPeer, ValueError, BadRequest):
+        return False
+    if signer in members:
+        return True
+    parts = urlsplit(signer)
+    if parts.path != "/actor":
+        return False
+    hosts = {_host_or_none(uri) for uri in members}
+    return _host_or_none(signer) in hosts
+
+
+def _host_or_none(uri: str) -> str | None:
+    try:
+        return host_of(uri)
+    except ValueError:
+        return None
+
+
+async def _members_of_peer_space(services: Services, space_uri: str) -> frozenset[str]:
+    """The members a peer's space lists (its `members` collection), fetched signed by this
+    instance's actor (it hosts a member, so the space shows them to it), kept a minute."""
+    seen = _peer_space_members.get(space_uri)
+    if seen is not None and time.monotonic() - seen[0] < MEMBERS_FRESH_FOR:
+        return seen[1]
+    signer = await services.instance_signer()
+    space = await remote_actor(services, space_uri)
+    collection = space.document.get("members")
+    if space.kind != "Group" or not isinstance(collection, str):
+        return frozenset()
+    host = host_of(space_uri)
+    members: set[str] = set()
+    page: Any = collection
+    for _ in range(MAX_MEMBER_PAGES):
+        if isinstance(page, str):
+            if host_of(page) != host:
+                break
+            page = await services.transport.fetch_json(page, signer)
+        if not isinstance(page, Mapping):
+            break
+        items = page.get("orderedItems", page.get("items")) or []
+        members.update(item for item in items if isinstance(item, str))
+        page = page.get("next") if "first" not in page else page["first"]
+    found = frozenset(members)
+    if len(_peer_space_members) > 1_000:
+        _peer_space_members.clear()
+    _peer_space_members[space_uri] = (time.monotonic(), found)
+    return found
 
 
 def multikey_of(actor: Mapping[str, Any], method: str) -> Ed25519PublicKey:
@@ -271,19 +427,3 @@ class RelayHandlers:
             await store_post(create, None, local=False, base_url=self.base)
 
         return apply
-
-
-def register(services: Services) -> None:
-    """Creates go to the relay when they name a space here, else to the followed-notes path."""
-    relay_handlers = RelayHandlers(services)
-    notes = PostHandlers(services)
-
-    async def on_create(activity: Activity) -> Apply | None:
-        space = await relay_handlers.local_space_of(activity["object"])
-        if space is not None:
-            return await relay_handlers.on_create_in_space(activity, space)
-        return await notes.on_create(activity)
-
-    for kind in ("Note", "Article"):
-        services.dispatcher.register("Create", kind, on_create)
-    services.dispatcher.register("Announce", "Create", relay_handlers.on_announce)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from quart import Blueprint, Response, request
 
 from jxfed.activitypub.inbox import receive
 from jxfed.actors.models import ActorKind, LocalActor
 from jxfed.errors import NotFound
+from jxfed.spaces.visibility import peer_may_see_actor
 from jxfed.web.context import services
 from jxfed.web.responses import json_response
 from jxfed.web.signed import as_http_request
@@ -15,12 +18,16 @@ blueprint = Blueprint("inbox", __name__)
 _KINDS = {"users": ActorKind.PERSON, "spaces": ActorKind.GROUP}
 
 
-async def _accept() -> Response:
+async def _accept(recipient: Callable[[str], Awaitable[None]] | None = None) -> Response:
     body = await request.get_data(cache=False)
     assert isinstance(body, bytes)
     current = services()
     stored = await receive(
-        current.gate, current.dispatcher, as_http_request(request, body), current.settings.domain
+        current.gate,
+        current.dispatcher,
+        as_http_request(request, body),
+        current.settings.domain,
+        recipient,
     )
     if stored:
         current.work_arrived.set()
@@ -35,6 +42,10 @@ async def shared_inbox() -> Response:
 
 @blueprint.post("/<any(users, spaces):kind>/<name>/inbox")
 async def actor_inbox(kind: str, name: str) -> Response:
-    if not await LocalActor.filter(kind=_KINDS[kind], name=name).exists():
-        raise NotFound(f"no inbox here for {name!r}")
-    return await _accept()
+    async def recipient(signer: str) -> None:
+        """Checked after the signature, so a confidential space and a free name answer alike."""
+        actor = await LocalActor.get_or_none(kind=_KINDS[kind], name=name)
+        if actor is None or not await peer_may_see_actor(actor, signer):
+            raise NotFound(f"no inbox here for {name!r}")
+
+    return await _accept(recipient)

@@ -14,8 +14,8 @@ from jxfed.mastodon.pagination import fetch_page, page_request
 from jxfed.mastodon.relationships import follow, relationship, unfollow
 from jxfed.mastodon.statuses import StatusRenderer
 from jxfed.mastodon.timelines import with_media
-from jxfed.mastodon.visibility import visible_posts
 from jxfed.spaces.models import Post
+from jxfed.spaces.visibility import visible_posts
 from jxfed.web.context import services
 from jxfed.web.responses import json_response
 

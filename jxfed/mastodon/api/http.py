@@ -10,7 +10,7 @@ from quart import Response, request
 from jxfed.errors import BadRequest
 from jxfed.mastodon.api.auth import Caller
 from jxfed.mastodon.pagination import link_header
-from jxfed.mastodon.visibility import Reader, reader_of
+from jxfed.spaces.visibility import Reader, reader_of
 from jxfed.web.context import services
 from jxfed.web.responses import json_response
 

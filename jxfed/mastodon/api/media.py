@@ -21,9 +21,8 @@ from jxfed.mastodon.api.http import params, reader_for
 from jxfed.mastodon.errors import ValidationFailed
 from jxfed.mastodon.instance import IMAGE_SIZE_LIMIT, IMAGE_TYPES
 from jxfed.mastodon.models import MediaAttachment
-from jxfed.mastodon.visibility import Reader, visible_posts
-from jxfed.spaces.directory import may_read_post
 from jxfed.spaces.models import Post
+from jxfed.spaces.visibility import Reader, may_read_post, visible_posts
 from jxfed.web.context import services
 from jxfed.web.responses import json_response
 from jxfed.web.signed import signed_by_peer

@@ -15,9 +15,9 @@ from jxfed.mastodon.api.statuses import render_one, visible_post
 from jxfed.mastodon.models import Bookmark, Boost
 from jxfed.mastodon.pagination import fetch_page, page_request
 from jxfed.mastodon.statuses import StatusRenderer
-from jxfed.mastodon.visibility import visible_posts
 from jxfed.spaces.models import Post, Reaction
 from jxfed.spaces.reactions import react, unreact
+from jxfed.spaces.visibility import visible_posts
 from jxfed.web.context import services
 from jxfed.web.responses import json_response
 

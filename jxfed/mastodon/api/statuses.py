@@ -13,9 +13,9 @@ from jxfed.mastodon.api.http import params, reader_for
 from jxfed.mastodon.entities import plain_text
 from jxfed.mastodon.ids import parse_status_id
 from jxfed.mastodon.statuses import StatusRenderer
-from jxfed.mastodon.visibility import Reader, visible_posts
 from jxfed.spaces.editing import delete_post
 from jxfed.spaces.models import Post
+from jxfed.spaces.visibility import Reader, visible_posts
 from jxfed.web.context import services
 from jxfed.web.responses import json_response
 

@@ -1,8 +1,12 @@
-"""Who may see what through the client API: confidential content only to its space's members.
+"""Who may see what: confidential content only to its space's members, whoever asks.
+
+The one place that decides, for a member reading through an app or a page (a `Reader`) and
+for a peer asking with a signature (its key's owner): every renderer asks here.
 
 A post is visible when it is public (and not in a confidential space), when it is in a local
 space the reader belongs to, when it came from a space of a peer that the reader is in, or
-when the reader wrote it. A confidential space's account is shown only to its members.
+when the reader wrote it. A confidential space's account is shown only to its members; to
+everyone else it is indistinguishable from a name that does not exist.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ from dataclasses import dataclass, field
 
 from tortoise.expressions import Q
 
-from jxfed.actors.models import Following, FollowState, Member, RemoteActor
-from jxfed.spaces.models import Access, Membership, MembershipState, Space
+from jxfed.activitypub.policy import host_of
+from jxfed.actors.models import ActorKind, Following, FollowState, LocalActor, Member, RemoteActor
+from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +77,49 @@ def may_see_remote(reader: Reader, actor: RemoteActor) -> bool:
     if actor.kind != "Group" or actor.document.get("discoverable", True) is not False:
         return True
     return actor.uri in reader.followed or actor.uri in reader.asked
+
+
+async def peer_may_see_space(space: Space, signer: str) -> bool:
+    """Any space but a confidential one; a confidential space only to a signer who is one of
+    its members (or invited) or the instance actor of an instance hosting one."""
+    if space.access != Access.CONFIDENTIAL:
+        return True
+    members = Membership.filter(
+        space=space, state__in=[MembershipState.ACCEPTED, MembershipState.INVITED]
+    )
+    if await members.filter(actor_uri=signer).exists():
+        return True
+    signer_host, _, path = signer.partition("://")[2].partition("/")
+    if path != "actor":
+        return False
+    uris = await members.values_list("actor_uri", flat=True)
+    return any(str(uri).partition("://")[2].partition("/")[0] == signer_host for uri in uris)
+
+
+async def may_read_post(post: Post, signer: str) -> bool:
+    """Public posts to any peer; a confidential space's (or a private) post only to members.
+
+    A member's post in a space of a peer is readable by its author and by the space's own
+    instance, which checks it and relays it to the members it alone knows.
+    """
+    if post.public or signer == post.author_uri:
+        return True
+    if post.space_id is None:  # type: ignore[attr-defined]
+        return bool(post.audience) and _host(signer) == _host(post.audience)
+    space = await Space.get(id=post.space_id)  # type: ignore[attr-defined]
+    return await peer_may_see_space(space, signer)
+
+
+def _host(uri: str | None) -> str | None:
+    try:
+        return host_of(uri) if uri else None
+    except ValueError:
+        return None
+
+
+async def peer_may_see_actor(actor: LocalActor, signer: str) -> bool:
+    """Members and the instance actor to any peer; a space as `peer_may_see_space` says."""
+    if actor.kind != ActorKind.GROUP:
+        return True
+    space = await Space.get_or_none(actor=actor)
+    return space is not None and await peer_may_see_space(space, signer)
