@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from jxfed.activitypub.keys import generate_key_material
-from jxfed.activitypub.keys import KeyMaterial
+from jxfed.activitypub.keys import KeyMaterial, generate_key_material
 
 SIZE = 48
 _made: list[KeyMaterial] = []

@@ -34,6 +34,7 @@ MAX_NAME = 500
 MAX_ADDRESSES = 1_000
 MAX_LIST = 200  # tags or attachments of one object
 MAX_DEPTH = 4  # Announce(Undo(Like)) is three deep
+MIN_INT64, MAX_INT64 = -(2**63), 2**63 - 1
 
 
 class ShapeError(BadRequest):
@@ -111,6 +112,22 @@ def check_limits(document: Mapping[str, Any], depth: int = 0) -> None:
         check_limits(inner, depth + 1)
     elif inner is not None:
         _check_uri("object", inner)
+    if depth == 0:
+        _check_integers(document)
+
+
+def _check_integers(document: Mapping[str, Any]) -> None:
+    """No number anywhere beyond what a 64-bit column holds (iterative: depth is no risk)."""
+    pending: list[Any] = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, Mapping):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, int | float) and not MIN_INT64 <= value <= MAX_INT64:
+            # orjson reads an integer beyond 64 bits as a float: refused either way.
+            raise ShapeError(f"the number {value} is beyond 64 bits")
 
 
 def _addresses(field: str, value: Any) -> list[str]:
