@@ -127,9 +127,7 @@ def client(app: Quart) -> TestClientProtocol:
 
 
 @pytest.fixture
-def instances(
-    tmp_path: Path, database_url: str, templates: Templates
-) -> Iterator[InstanceFactory]:
+def instances(tmp_path: Path, database_url: str, templates: Templates) -> Iterator[InstanceFactory]:
     """Starts real `jxfed serve` processes (Hypercorn) on loopback ports; stops them after."""
     factory = InstanceFactory(tmp_path, database_url, templates)
     try:
