@@ -45,7 +45,7 @@ class Services:
         self.peers = PeerSet(self.settings.domain)
         self.transport = Transport(self.peers.contains, signature_scheme, remember_scheme)
         self.keys = KeyCache(self.key_fetcher or self._fetch_key)
-        self.gate = Gate(self.peers, self.keys)
+        self.gate = Gate(self.peers, self.keys, self.settings.domain)
 
     async def close(self) -> None:
         await self.transport.close()

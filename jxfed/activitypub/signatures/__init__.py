@@ -1,7 +1,8 @@
 """HTTP signatures, both schemes: draft-cavage-12 (as Mastodon) and RFC 9421.
 
 A server first calls `parse_request_signature` (no key needed) to learn the `key_id`, checks
-its host against the allowlist, resolves the key, then calls `verify_request_signature`.
+its host against the allowlist, resolves the key, then calls `verify_request_signature` with its
+own domain as `expected_host`, so that a signature made for another instance never verifies.
 """
 
 from __future__ import annotations
@@ -71,9 +72,19 @@ def verify_request_signature(
     *,
     signature: CavageSignature | Rfc9421Signature | None = None,
     now: Instant | None = None,
+    expected_host: str | None = None,
 ) -> VerifiedSignature:
-    """Verify the request's signature under the federation profile; raise `SignatureError`."""
+    """Verify the request's signature under the federation profile; raise `SignatureError`.
+
+    `expected_host` is this instance's `host[:port]`: the signed `host` (cavage) or
+    `@authority` / `@target-uri` (RFC 9421) must name it. A server always passes it; None
+    (not checked) is for checking published vectors, which are signed for their own hosts.
+    """
     parsed = signature or parse_request_signature(request)
     if isinstance(parsed, Rfc9421Signature):
-        return verify_rfc9421_signature(request, public_key, now=now, signature=parsed)
-    return verify_cavage_signature(request, public_key, now=now, signature=parsed)
+        return verify_rfc9421_signature(
+            request, public_key, now=now, signature=parsed, expected_host=expected_host
+        )
+    return verify_cavage_signature(
+        request, public_key, now=now, signature=parsed, expected_host=expected_host
+    )

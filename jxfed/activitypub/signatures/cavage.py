@@ -8,7 +8,6 @@ import email.utils
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
@@ -22,7 +21,8 @@ from jxfed.activitypub.signatures.request import (
     PublicKey,
     SignatureError,
     VerifiedSignature,
-    check_time_window,
+    check_signed_host,
+    check_signed_time,
     epoch_seconds,
 )
 
@@ -121,19 +121,28 @@ def verify_cavage_signature(
     now: Instant | None = None,
     signature: CavageSignature | None = None,
     enforce_profile: bool = True,
+    expected_host: str | None = None,
 ) -> VerifiedSignature:
     """Check a cavage signature with the signer's RSA `public_key`; raise `SignatureError` if bad.
 
     `signature` is the result of `parse_cavage_signature` if the caller already has it. With
     `enforce_profile` (the default) the signature must cover `(request-target)`, `host`, `date`
     or `(created)`, and `digest` on a request with a body; the time window, the body digest and
-    the query-string fallback always apply.
+    the query-string fallback always apply. With `expected_host` (this instance's `host[:port]`;
+    a server always passes it) the signature must cover `host` and name that host.
     """
     parsed = signature or parse_cavage_signature(request)
     if enforce_profile:
         _check_profile(request, parsed.headers)
-    created, expires = _signature_times(request, parsed)
-    check_time_window(created, expires, epoch_seconds(now))
+    if expected_host is not None:
+        _check_bound(request, parsed.headers, expected_host)
+    # Parameters count only when signed; parse_cavage_signature made sure the signed ones exist.
+    created = check_signed_time(
+        created=parsed.created if "(created)" in parsed.headers else None,
+        date=_signed_value(request, parsed.headers, "date"),
+        expires=parsed.expires if "(expires)" in parsed.headers else None,
+        now=epoch_seconds(now),
+    )
     digest = request.header("digest")
     if digest is not None:
         try:
@@ -251,26 +260,23 @@ def _check_profile(request: HttpRequest, covered: tuple[str, ...]) -> None:
         raise SignatureError("the signature must cover digest on a request with a body")
 
 
-def _signature_times(request: HttpRequest, parsed: CavageSignature) -> tuple[float, float | None]:
-    if "(created)" in parsed.headers and parsed.created is not None:
-        created = float(parsed.created)
-    else:
-        created = _parse_http_date(request.header("date"))
-    if "(expires)" in parsed.headers and parsed.expires is not None:
-        return created, float(parsed.expires)
-    return created, None
+def _check_bound(request: HttpRequest, covered: tuple[str, ...], expected_host: str) -> None:
+    signed = _signed_value(request, covered, "host")
+    if signed is None:
+        raise SignatureError("the signature must cover host, which binds it to this instance")
+    check_signed_host(signed, expected_host, scheme=request.scheme, component="host")
 
 
-def _parse_http_date(value: str | None) -> float:
+def _signed_value(request: HttpRequest, covered: tuple[str, ...], name: str) -> str | None:
+    """The value the signing string holds for the header `name`, or None if it is not covered."""
+    if name not in covered:
+        return None
+    value = request.header(name)
+    if value is None and name == "host":
+        value = request.authority
     if value is None:
-        raise SignatureError("request has neither a Date header nor a signed (created)")
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError) as error:
-        raise SignatureError(f"Date header {value!r} is not an HTTP date") from error
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
+        raise SignatureError(f"signed header {name} is missing from the request")
+    return value
 
 
 def _has_body(request: HttpRequest) -> bool:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import email.utils
 import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal, TypeAlias
 from urllib.parse import urlsplit
 
@@ -136,8 +137,29 @@ def epoch_seconds(now: Instant | None) -> float:
     return float(now)
 
 
+def check_signed_time(
+    *, created: float | None, date: str | None, expires: float | None, now: float
+) -> float:
+    """Apply the one time window to whatever times a signature signs; return its creation time.
+
+    Pass only signed values: `created` (cavage `(created)`, RFC 9421 `created`), `date` (the
+    `Date` header when the signature covers it) and `expires` (cavage `(expires)`, RFC 9421
+    `expires`). The creation time is `created`, or else the Date, as Mastodon reads it; a
+    signature that signs neither cannot be placed in time and is refused.
+    """
+    if created is None:
+        if date is None:
+            raise SignatureError("the signature covers neither a Date header nor a created time")
+        created = parse_http_date(date)
+    check_time_window(created, expires, now)
+    return created
+
+
 def check_time_window(created: float, expires: float | None, now: float) -> None:
-    """Apply Mastodon's time window to a signature; raise `SignatureError` outside it."""
+    """Apply Mastodon's time window to a signature; raise `SignatureError` outside it.
+
+    Use `check_signed_time`, which decides which of a signature's times this applies to.
+    """
     if expires is not None and expires < created:
         raise SignatureError("signature expires before it was created")
     deadline = min(
@@ -147,6 +169,38 @@ def check_time_window(created: float, expires: float | None, now: float) -> None
         raise SignatureError("signature was created in the future; check the signer's clock")
     if now > deadline + CLOCK_SKEW_MARGIN:
         raise SignatureError("signature has expired (its date or created time is too old)")
+
+
+def parse_http_date(value: str) -> float:
+    """Seconds since the epoch of an HTTP date (a `Date` header); `SignatureError` if it is not."""
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError) as error:
+        raise SignatureError(f"Date header {value!r} is not an HTTP date") from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def check_signed_host(value: str, expected_host: str, *, scheme: str, component: str) -> None:
+    """Refuse a signature that names another host than this instance's (replayed from elsewhere).
+
+    `value` is what the signature covers (a `host` header, or `@authority`), `expected_host` is
+    this instance's `host[:port]`; both are compared lowercase, without the scheme's default port.
+    """
+    if _bare_authority(value, scheme) != _bare_authority(expected_host, scheme):
+        raise SignatureError(
+            f"the signature is for another host ({component} is {value!r}); "
+            f"this instance is {expected_host}"
+        )
+
+
+def _bare_authority(value: str, scheme: str) -> str:
+    authority = value.strip().lower()
+    default = _DEFAULT_PORTS.get(scheme.lower())
+    if default is not None:
+        authority = authority.removesuffix(f":{default}")
+    return authority
 
 
 def _canonical(value: str) -> str:

@@ -24,7 +24,8 @@ from jxfed.activitypub.signatures.request import (
     PublicKey,
     SignatureError,
     VerifiedSignature,
-    check_time_window,
+    check_signed_host,
+    check_signed_time,
     epoch_seconds,
 )
 
@@ -112,6 +113,7 @@ def verify_rfc9421_signature(
     now: Instant | None = None,
     signature: Rfc9421Signature | None = None,
     enforce_profile: bool = True,
+    expected_host: str | None = None,
 ) -> VerifiedSignature:
     """Check an RFC 9421 signature with the signer's `public_key`; raise `SignatureError` if bad.
 
@@ -119,12 +121,20 @@ def verify_rfc9421_signature(
     `enforce_profile` (the default) the signature must cover `@method` and `@target-uri`, and
     `content-digest` on a request with a body; the time window (`created`, `expires`) and the
     `Content-Digest` check always apply. Without `alg`, the algorithm follows the key type.
+    With `expected_host` (this instance's `host[:port]`; a server always passes it) the
+    signature must cover `@target-uri` or `@authority` (or the `host` field), and each of those
+    it covers must name that host.
     """
     parsed = signature or parse_rfc9421_signature(request)
     names = tuple(name for name, _ in parsed.components)
     if enforce_profile:
         _check_profile(request, names)
-    check_time_window(parsed.created, parsed.expires, epoch_seconds(now))
+    if expected_host is not None:
+        _check_bound(request, names, expected_host)
+    # `created` is mandatory here, so a covered Date never decides (as with cavage's (created)).
+    check_signed_time(
+        created=parsed.created, date=None, expires=parsed.expires, now=epoch_seconds(now)
+    )
     content_digest = request.header("content-digest")
     if content_digest is not None:
         try:
@@ -225,6 +235,24 @@ def _check_profile(request: HttpRequest, names: tuple[str, ...]) -> None:
             raise SignatureError(f"the signature must cover {required}")
     if _has_body(request) and "content-digest" not in names:
         raise SignatureError("the signature must cover content-digest on a request with a body")
+
+
+def _check_bound(request: HttpRequest, names: tuple[str, ...], expected_host: str) -> None:
+    bound = False
+    for name in ("@target-uri", "@authority"):
+        if name in names:
+            check_signed_host(
+                request.authority, expected_host, scheme=request.scheme, component=name
+            )
+            bound = True
+    if "host" in names:
+        signed = component_value(request, ("host", {}))
+        check_signed_host(signed, expected_host, scheme=request.scheme, component="host")
+        bound = True
+    if not bound:
+        raise SignatureError(
+            "the signature must cover @target-uri or @authority, which bind it to this instance"
+        )
 
 
 def _has_body(request: HttpRequest) -> bool:
