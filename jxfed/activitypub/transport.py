@@ -1,7 +1,8 @@
 """Signed HTTP to peers, and only to peers: one pooled aiohttp session for the process.
 
-Every request is signed at send time (fresh Date). A peer that answers 401 is tried once with
-the other signature scheme, and the scheme that worked is remembered for that host.
+Every request is signed at send time (fresh Date). A peer that refuses a signature (401, or a
+400 or 5xx to RFC 9421, which a broken parser answers) is tried once with the other scheme; only
+when that try is accepted is the other scheme remembered for the host.
 """
 
 from __future__ import annotations
@@ -52,6 +53,17 @@ class Answer:
 
 SchemeMemory = Callable[[str], Awaitable[str]]
 SchemeRecorder = Callable[[str, str], Awaitable[None]]
+
+
+def refuses_scheme(scheme: str, status: int) -> bool:
+    """Whether a peer's answer to a request signed with `scheme` calls for the other scheme.
+
+    401 refuses either scheme. A 400 or 5xx to RFC 9421 may be the peer's parser failing on
+    it, so cavage (which every peer reads) is worth one try; to cavage it is just the answer.
+    """
+    if status == 401:
+        return True
+    return scheme == "rfc9421" and (status == 400 or status >= 500)
 
 
 def sign(method: str, url: str, body: bytes, signer: Signer, scheme: str) -> dict[str, str]:
@@ -119,20 +131,33 @@ class Transport:
         body: bytes = b"",
         extra: dict[str, str] | None = None,
     ) -> Answer:
-        """Send a signed request to a peer; on 401, try the other scheme once and remember it."""
+        """Send a signed request to a peer, falling back once to the other signature scheme.
+
+        The other scheme is tried when the peer refuses this one (`refuses_scheme`). Only if that
+        try succeeds (below 400) is its scheme remembered for the host. Otherwise the remembered
+        scheme stays as it was, and the answer is the retry's unless the peer refused the other
+        scheme too, in which case it is the first (a 503 with its Retry-After, say).
+        """
         host = await self._check_peer(url)
         scheme = self._schemes.get(host)
         if scheme is None:
             scheme = self._schemes[host] = await self._scheme_of(host)
         answer = await self._send(method, url, body, signer, scheme, extra or {})
-        if answer.status == 401:
-            other = "rfc9421" if scheme == "cavage" else "cavage"
-            retry = await self._send(method, url, body, signer, other, extra or {})
-            if retry.status != 401:
-                self._schemes[host] = other
-                await self._remember_scheme(host, other)
-            return retry
-        return answer
+        if not refuses_scheme(scheme, answer.status):
+            return answer
+        other = "rfc9421" if scheme == "cavage" else "cavage"
+        retry = await self._send(method, url, body, signer, other, extra or {})
+        if retry.status >= 400:
+            log.info(
+                "%s refused %s (%s), then %s (%s)", host, scheme, answer.status, other, retry.status
+            )
+            return answer if refuses_scheme(other, retry.status) else retry
+        log.info(
+            "%s refused %s (%s) but took %s: signing with it", host, scheme, answer.status, other
+        )
+        self._schemes[host] = other
+        await self._remember_scheme(host, other)
+        return retry
 
     async def fetch_json(self, url: str, signer: Signer) -> dict[str, Any]:
         """GET an ActivityPub document from a peer, signed; FetchError when it is not one."""
