@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from jxfed.activitypub.delivery import enqueue
 from jxfed.actors.activities import AS_CONTEXT, new_activity_id
 from jxfed.actors.documents import AS_PUBLIC
-from jxfed.actors.models import Follower, FollowState, Member, OutboxActivity
+from jxfed.actors.models import Member, OutboxActivity
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor
 from jxfed.mastodon.errors import ApiError
 from jxfed.mastodon.models import Boost
+from jxfed.spaces.audience import deliver, followers_inboxes
 from jxfed.spaces.models import Access, Post, Space
 from jxfed.spaces.posts import iso
 
@@ -43,12 +43,10 @@ async def _send(services: Services, member: Member, post: Post, activity: dict[s
     await OutboxActivity.create(
         uri=activity["id"], actor=actor, type=activity["type"], document=activity, public=True
     )
-    followers = Follower.filter(followed=actor, state=FollowState.ACCEPTED)
-    inboxes = [str(inbox) for inbox in await followers.values_list("inbox", flat=True)]
+    inboxes = await followers_inboxes(services, actor)
     if await local_actor_by_uri(services.settings.base_url, post.author_uri) is None:
         inboxes.append((await remote_actor(services, post.author_uri)).delivery_inbox)
-    await services.peers.refresh()
-    await enqueue(activity, actor.id, inboxes, services.peers.known)
+    await deliver(services, activity, actor, inboxes)
 
 
 def _addressing(services: Services, member: Member, post: Post) -> dict[str, Any]:
@@ -78,7 +76,6 @@ async def boost(services: Services, member: Member, post: Post) -> None:
             await _send(services, member, post, announce)
     except IntegrityError:
         return  # boosted meanwhile by a concurrent request
-    services.work_arrived.set()
 
 
 async def unboost(services: Services, member: Member, post: Post) -> None:
@@ -103,4 +100,3 @@ async def unboost(services: Services, member: Member, post: Post) -> None:
     async with in_transaction():
         await Boost.filter(id=found.id).delete()
         await _send(services, member, post, undo)
-    services.work_arrived.set()

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise.transactions import in_transaction
 
-from jxfed.activitypub.delivery import enqueue
 from jxfed.activitypub.dispatch import Activity, Apply
 from jxfed.actors.activities import AS_CONTEXT, new_activity_id
-from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
+from jxfed.actors.models import Following, FollowState, LocalActor, OutboxActivity
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import NotFound
 from jxfed.spaces import stats
+from jxfed.spaces.audience import deliver, followers_inboxes
 from jxfed.spaces.models import Membership, MembershipState, Post, PostRevision, Space
 from jxfed.spaces.posts import authored, iso, sanitise, text_to_html
 from jxfed.spaces.relay import access_of, authentic_activity, authentic_create, relay
@@ -102,16 +102,11 @@ async def _deliver(
     if space is not None:
         await relay(services, space, activity)
         return
-    await services.peers.refresh()
     if post.audience:
-        target = await remote_actor(services, post.audience)
-        inboxes = [target.delivery_inbox]
+        inboxes = [(await remote_actor(services, post.audience)).delivery_inbox]
     else:
-        rows = Follower.filter(followed=actor, state=FollowState.ACCEPTED).exclude(
-            follower_uri__startswith=services.settings.base_url + "/"
-        )
-        inboxes = [str(inbox) for inbox in await rows.values_list("inbox", flat=True)]
-    await enqueue(activity, actor.id, inboxes, services.peers.known)
+        inboxes = await followers_inboxes(services, actor)
+    await deliver(services, activity, actor, inboxes)
 
 
 async def _authored(
@@ -147,7 +142,6 @@ async def edit_post(
     async with in_transaction():
         await revise(post, note)
         await _deliver(services, author, post, update)
-    services.work_arrived.set()
     return await Post.get(id=post.id)
 
 
@@ -172,7 +166,6 @@ async def delete_post(services: Services, actor: LocalActor, post_uri: str) -> N
     async with in_transaction():
         await tombstone(post, services.settings.base_url)
         await _deliver(services, actor, post, delete)
-    services.work_arrived.set()
 
 
 def _object_id(activity: Activity) -> str | None:

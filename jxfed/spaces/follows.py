@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise.transactions import in_transaction
 
-from jxfed.activitypub.delivery import enqueue
 from jxfed.activitypub.dispatch import Activity, Apply
 from jxfed.actors import activities
 from jxfed.actors.models import ActorKind, Follower, Following, FollowState, LocalActor
@@ -19,6 +18,7 @@ from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor, resolve_account
 from jxfed.errors import BadRequest, NotFound
 from jxfed.spaces import notifications
+from jxfed.spaces.audience import deliver
 from jxfed.spaces.models import Access, Space
 from jxfed.spaces.visibility import peer_may_see_actor
 
@@ -42,9 +42,7 @@ async def follow_decision(actor: LocalActor) -> FollowState | None:
 async def send(
     services: Services, activity: Mapping[str, Any], sender: LocalActor, inbox: str
 ) -> None:
-    await services.peers.refresh()
-    await enqueue(activity, sender.id, [inbox], services.peers.known)
-    services.work_arrived.set()
+    await deliver(services, activity, sender, [inbox])
 
 
 class FollowHandlers:

@@ -16,16 +16,16 @@ import nh3
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from jxfed.activitypub.delivery import enqueue
 from jxfed.activitypub.dispatch import Activity, Apply
 from jxfed.activitypub.proofs import create_proof
 from jxfed.actors.activities import AS_CONTEXT, new_activity_id
 from jxfed.actors.documents import AS_PUBLIC
-from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
+from jxfed.actors.models import Following, FollowState, LocalActor, OutboxActivity
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
 from jxfed.spaces import notifications, stats
+from jxfed.spaces.audience import deliver, followers_inboxes
 from jxfed.spaces.mentions import find_mentions, render
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, PostHashtag, Space
 
@@ -233,19 +233,14 @@ async def publish_note(
     for uri in recipients:
         if await local_actor_by_uri(services.settings.base_url, uri) is None:
             inboxes.append((await remote_actor(services, uri)).delivery_inbox)
-    await services.peers.refresh()
     async with in_transaction():
         await store_post(create, None, local=True, base_url=services.settings.base_url)
         post = await Post.get(uri=note["id"])
         await OutboxActivity.create(
             uri=create["id"], actor=member, type="Create", document=create, public=True
         )
-        followers = Follower.filter(followed=member, state=FollowState.ACCEPTED).exclude(
-            follower_uri__startswith=services.settings.base_url + "/"
-        )
-        inboxes += [str(inbox) for inbox in await followers.values_list("inbox", flat=True)]
-        await enqueue(create, member.id, inboxes, services.peers.known)
-    services.work_arrived.set()
+        inboxes += await followers_inboxes(services, member)
+        await deliver(services, create, member, inboxes)
     return post
 
 

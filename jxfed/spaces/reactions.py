@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from jxfed.activitypub.delivery import enqueue
 from jxfed.activitypub.dispatch import Activity, Apply
 from jxfed.actors.activities import AS_CONTEXT, new_activity_id
 from jxfed.actors.models import Following, FollowState, LocalActor
@@ -24,6 +23,7 @@ from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest, NotFound
 from jxfed.spaces import notifications
+from jxfed.spaces.audience import deliver
 from jxfed.spaces.models import Membership, MembershipState, NotificationKind, Post, Reaction, Space
 from jxfed.spaces.posts import authored
 from jxfed.spaces.relay import access_of, authentic_activity, relay, withdrawn
@@ -74,7 +74,6 @@ async def react(services: Services, member: LocalActor, post_uri: str, emoji: st
     async with in_transaction():
         await _record(post, actor_uri, emoji, like["id"], services.settings.base_url)
         await _send(services, member, post, space, like)
-    services.work_arrived.set()
 
 
 def like_of(activity_id: str, actor_uri: str, post: Post, emoji: str) -> dict[str, Any]:
@@ -117,7 +116,6 @@ async def unreact(services: Services, member: LocalActor, post_uri: str, emoji: 
     async with in_transaction():
         await Reaction.filter(id=reaction.id).delete()
         await _send(services, member, post, await _space_of(post), undo)
-    services.work_arrived.set()
 
 
 async def _send(
@@ -132,8 +130,7 @@ async def _send(
         await relay(services, space, activity)
     elif not post.local:
         target = await remote_actor(services, post.audience or post.author_uri)
-        await services.peers.refresh()
-        await enqueue(activity, member.id, [target.delivery_inbox], services.peers.known)
+        await deliver(services, activity, member, [target.delivery_inbox])
 
 
 async def summary(post: Post) -> str:

@@ -20,7 +20,6 @@ import aiohttp
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from tortoise.transactions import in_transaction
 
-from jxfed.activitypub.delivery import enqueue
 from jxfed.activitypub.dispatch import Apply
 from jxfed.activitypub.keys import multibase_to_ed25519_public
 from jxfed.activitypub.policy import host_of
@@ -34,9 +33,10 @@ from jxfed.activitypub.shapes import ShapeError, check_limits, normalise
 from jxfed.activitypub.transport import ACCEPT_AP, FetchError, NotAPeer
 from jxfed.actors.activities import AS_CONTEXT, new_activity_id
 from jxfed.actors.documents import AS_PUBLIC
-from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
+from jxfed.actors.models import Following, FollowState, LocalActor, OutboxActivity
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
+from jxfed.spaces.audience import deliver, followers_inboxes
 from jxfed.spaces.joining import space_of
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
 from jxfed.spaces.posts import NO_OPTIONS, NoteOptions, build_create, store_post
@@ -134,12 +134,8 @@ async def relay(services: Services, space: Space, create: Mapping[str, Any]) -> 
     ).values_list("inbox", flat=True)
     inboxes = [str(inbox) for inbox in await members]
     if space.access == Access.OPEN:
-        followers = Follower.filter(followed=space_actor, state=FollowState.ACCEPTED).exclude(
-            follower_uri__startswith=services.settings.base_url + "/"
-        )
-        inboxes += [str(inbox) for inbox in await followers.values_list("inbox", flat=True)]
-    await services.peers.refresh()
-    return await enqueue(announce, space_actor.id, inboxes, services.peers.known)
+        inboxes += await followers_inboxes(services, space_actor)
+    return await deliver(services, announce, space_actor, inboxes)
 
 
 async def post_in_space(
@@ -176,7 +172,6 @@ async def post_in_space(
             public=space.access == Access.OPEN,
         )
         await relay(services, space, create)
-    services.work_arrived.set()
     return await Post.get(uri=create["object"]["id"])
 
 
@@ -203,9 +198,7 @@ async def post_to_remote_space(
         await OutboxActivity.create(
             uri=create["id"], actor=author, type="Create", document=create, public=open_space
         )
-        await services.peers.refresh()
-        await enqueue(create, author.id, [space.delivery_inbox], services.peers.known)
-    services.work_arrived.set()
+        await deliver(services, create, author, [space.delivery_inbox])
     return await Post.get(uri=create["object"]["id"])
 
 
