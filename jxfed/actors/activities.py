@@ -34,6 +34,23 @@ def respond(base_url: str, kind: str, actor: str, to: Mapping[str, Any]) -> dict
     }
 
 
+def reject_post(base_url: str, space: str, create: Mapping[str, Any]) -> dict[str, Any]:
+    """A space refuses a member's post: the Create named by its id, its actor and its object."""
+    note = create.get("object")
+    return {
+        "@context": AS_CONTEXT,
+        "id": new_activity_id(base_url),
+        "type": "Reject",
+        "actor": space,
+        "object": {
+            "id": create["id"],
+            "type": "Create",
+            "actor": create["actor"],
+            "object": note.get("id") if isinstance(note, Mapping) else note,
+        },
+    }
+
+
 def join(base_url: str, actor: str, space: str) -> dict[str, Any]:
     return {
         "@context": AS_CONTEXT,

@@ -190,6 +190,22 @@ class EditHandlers:
         needed = (Action.DELETE_OWN if own else Action.DELETE_ANY) if deleting else Action.EDIT_OWN
         return bool(may(role, needed) and (own or deleting))
 
+    async def on_rejected_post(self, activity: Activity) -> Apply | None:
+        """A space of a peer refused a member's post: it stops showing here as posted."""
+        create = activity["object"]
+        note_id = create.get("object")
+        post = await Post.get_or_none(
+            uri=str(note_id), local=True, audience=activity["actor"], deleted=False
+        )
+        if post is None:
+            return None
+        base_url = self.services.settings.base_url
+
+        async def apply() -> None:
+            await tombstone(post, base_url)
+
+        return apply
+
     async def on_update(self, activity: Activity) -> Apply | None:
         note = activity["object"]
         post = await Post.get_or_none(uri=str(note.get("id")), deleted=False)

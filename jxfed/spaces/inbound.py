@@ -91,6 +91,7 @@ def routes(services: Services) -> list[Route]:
         Route("Delete", "Tombstone", edits.on_delete),
         Route("Announce", "Update", edits.on_announced),
         Route("Announce", "Delete", edits.on_announced),
+        Route("Reject", "Create", edits.on_rejected_post),
         Route("Like", None, reactions.on_like),
         Route("Announce", "Like", reactions.on_announced),
         Route("Undo", "Like", reactions.on_undo),
