@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import pytest
 
+from jxfed.actors.accounts import add_member
 from jxfed.errors import BadRequest
-from jxfed.spaces.models import Role
-from jxfed.spaces.roles import Action, NotAllowed, may, parse_role, require
+from jxfed.settings import Settings
+from jxfed.spaces.joining import answer_join_request
+from jxfed.spaces.models import Access, Membership, MembershipState, Role, Space
+from jxfed.spaces.roles import (
+    Action,
+    NotAllowed,
+    keeps_the_space_managed,
+    may,
+    parse_role,
+    require,
+    roles_that_may,
+)
+from jxfed.spaces.service import add_space
+from jxfed.workers import start_services
 
 R, C, M, S = Role.READER, Role.CONTRIBUTOR, Role.CONTENT_MANAGER, Role.SPACE_MANAGER
 # Written out by hand from DESIGN.md, not derived from the code's table.
@@ -59,3 +72,28 @@ def test_roles_are_ordered_reader_to_space_manager() -> None:
 def test_an_unknown_role_is_refused_naming_the_choices() -> None:
     with pytest.raises(BadRequest, match="'owner' is not one of reader"):
         parse_role("owner")
+
+
+def test_the_roles_that_may_an_action_are_those_the_table_allows() -> None:
+    assert roles_that_may(Action.ACCEPT_JOIN) == [Role.SPACE_MANAGER]
+    assert roles_that_may(Action.DELETE_ANY) == [Role.CONTENT_MANAGER, Role.SPACE_MANAGER]
+    assert keeps_the_space_managed(Role.SPACE_MANAGER)
+    assert not keeps_the_space_managed(Role.CONTENT_MANAGER)
+
+
+async def test_only_a_space_manager_answers_a_join_request(instance: Settings) -> None:
+    services = start_services(instance)
+    await add_member("amina")
+    chidi = await add_member("chidi")
+    await add_space(instance, "vigil", name="Vigil", access=Access.ON_REQUEST, owner="amina")
+    vigil = await Space.get(actor__name="vigil")
+    await Membership.create(
+        space=vigil, actor_uri=services.actor_uri(chidi.actor), role=Role.CONTENT_MANAGER
+    )
+    asking = "https://peer.example/users/dora"
+    await Membership.create(
+        space=vigil, actor_uri=asking, role=Role.READER, state=MembershipState.PENDING
+    )
+    with pytest.raises(NotAllowed, match="accept join needs the space_manager role"):
+        await answer_join_request(services, vigil, asking, True, by=chidi.actor)
+    assert (await Membership.get(actor_uri=asking)).state == MembershipState.PENDING

@@ -19,7 +19,8 @@ from jxfed.errors import BadRequest, ConfigError, NotFound
 from jxfed.mastodon.entities import AccountCounts, local_account, remote_account
 from jxfed.mastodon.ids import local_account_id, parse_account_id, remote_account_id
 from jxfed.settings import parse_domain
-from jxfed.spaces.models import Membership, MembershipState, Role, Space
+from jxfed.spaces.models import Membership, MembershipState, Space
+from jxfed.spaces.roles import Action, roles_that_may
 from jxfed.spaces.visibility import Reader, may_see_remote, may_see_space
 
 if TYPE_CHECKING:
@@ -213,7 +214,7 @@ async def follow_requests_count(services: Services, actor: LocalActor) -> int:
     managed = await Membership.filter(
         actor_uri=actor_id(services.settings, actor),
         state=MembershipState.ACCEPTED,
-        role=Role.SPACE_MANAGER,
+        role__in=roles_that_may(Action.ACCEPT_JOIN),
     ).values_list("space_id", flat=True)
     if not managed:
         return 0

@@ -29,7 +29,13 @@ from jxfed.spaces.models import (
     Role,
     Space,
 )
-from jxfed.spaces.roles import Action, NotAllowed, require
+from jxfed.spaces.roles import (
+    Action,
+    NotAllowed,
+    keeps_the_space_managed,
+    require,
+    roles_that_may,
+)
 from jxfed.spaces.visibility import peer_may_see_space
 
 if TYPE_CHECKING:
@@ -49,11 +55,11 @@ async def space_of(base_url: str, uri: object) -> Space | None:
 
 
 async def is_last_manager(membership: Membership) -> bool:
-    if membership.role != Role.SPACE_MANAGER:
+    if not keeps_the_space_managed(membership.role):
         return False
     managers = Membership.filter(
         space_id=membership.space_id,  # type: ignore[attr-defined]
-        role=Role.SPACE_MANAGER,
+        role__in=roles_that_may(Action.CHANGE_ROLE),
         state=MembershipState.ACCEPTED,
     )
     return await managers.count() <= 1
@@ -249,9 +255,15 @@ async def invite(
 
 
 async def answer_join_request(
-    services: Services, space: Space, actor_uri: str, accept: bool
+    services: Services, space: Space, actor_uri: str, accept: bool, *, by: LocalActor | None = None
 ) -> None:
-    """A space manager accepts or rejects a pending join request."""
+    """A space manager (`by`; None: the instance's administrator, on the command line) accepts
+    or rejects a pending join request."""
+    if by is not None:
+        own = await Membership.get_or_none(
+            space=space, actor_uri=services.actor_uri(by), state=MembershipState.ACCEPTED
+        )
+        require(own.role if own else None, Action.ACCEPT_JOIN)
     pending = await Membership.get_or_none(
         space=space, actor_uri=actor_uri, state=MembershipState.PENDING
     )

@@ -16,7 +16,7 @@ from jxfed.spaces import notifications
 from jxfed.spaces.follows import send
 from jxfed.spaces.joining import is_last_manager
 from jxfed.spaces.models import Membership, MembershipState, NotificationKind, Role, Space
-from jxfed.spaces.roles import Action, require
+from jxfed.spaces.roles import Action, keeps_the_space_managed, require
 
 if TYPE_CHECKING:
     from jxfed.services import Services
@@ -62,7 +62,7 @@ async def change_role(
     )
     if membership is None:
         raise NotFound(f"{actor_uri} is not a member of this space")
-    if role != Role.SPACE_MANAGER and await is_last_manager(membership):
+    if not keeps_the_space_managed(role) and await is_last_manager(membership):
         raise Conflict("the last space manager cannot be demoted")
     space_actor = await space.actor
     space_uri = services.actor_uri(space_actor)

@@ -17,9 +17,9 @@ from jxfed.spaces.models import (
     Notification,
     NotificationKind,
     Post,
-    Role,
     Space,
 )
+from jxfed.spaces.roles import Action, roles_that_may
 
 
 async def _ids(query: Any, field: str) -> list[int]:
@@ -79,7 +79,7 @@ async def join_requested(space: Space, requester: str) -> None:
     """Tell the space's local managers that someone asks to join."""
     managers = Membership.filter(
         space=space,
-        role=Role.SPACE_MANAGER,
+        role__in=roles_that_may(Action.ACCEPT_JOIN),
         state=MembershipState.ACCEPTED,
         member_id__isnull=False,
     )

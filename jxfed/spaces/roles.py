@@ -67,6 +67,16 @@ def may(role: Role | None, action: Action) -> bool:
     return role is not None and at_least(role, MINIMUM_ROLE[action])
 
 
+def roles_that_may(action: Action) -> list[Role]:
+    """The roles allowed `action`, for a database filter (`role__in=`)."""
+    return [role for role in Role if may(role, action)]
+
+
+def keeps_the_space_managed(role: Role) -> bool:
+    """Whether `role` manages the space's members: the last one may not be demoted or removed."""
+    return may(role, Action.CHANGE_ROLE)
+
+
 def require(role: Role | None, action: Action) -> None:
     """Raise NotAllowed (403) naming the action and the role it needs."""
     if not may(role, action):

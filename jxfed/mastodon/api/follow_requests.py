@@ -16,7 +16,8 @@ from jxfed.mastodon.relationships import relationship
 from jxfed.mastodon.statuses import StatusRenderer
 from jxfed.services import Services
 from jxfed.spaces import follows, joining
-from jxfed.spaces.models import Membership, MembershipState, Role, Space
+from jxfed.spaces.models import Membership, MembershipState, Space
+from jxfed.spaces.roles import Action, roles_that_may
 from jxfed.web.context import services
 from jxfed.web.responses import json_response
 
@@ -27,7 +28,7 @@ async def managed_spaces(services: Services, manager: LocalActor) -> list[Space]
     rows = Membership.filter(
         actor_uri=services.actor_uri(manager),
         state=MembershipState.ACCEPTED,
-        role=Role.SPACE_MANAGER,
+        role__in=roles_that_may(Action.ACCEPT_JOIN),
     )
     ids = [int(str(i)) for i in await rows.values_list("space_id", flat=True)]
     return list(await Space.filter(id__in=ids).select_related("actor"))
@@ -65,7 +66,7 @@ async def _answer(caller: Caller, account_id: str, accept: bool) -> Response:
         if await Membership.filter(
             space=space, actor_uri=target.uri, state=MembershipState.PENDING
         ).exists():
-            await joining.answer_join_request(services(), space, target.uri, accept)
+            await joining.answer_join_request(services(), space, target.uri, accept, by=me)
             answered = True
         if await Follower.filter(
             followed=space.actor, follower_uri=target.uri, state=FollowState.PENDING
