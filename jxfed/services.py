@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from jxfed.actors.accounts import instance_actor
 from jxfed.actors.keyring import Keyring
 from jxfed.actors.models import LocalActor
 from jxfed.actors.paths import actor_path
+from jxfed.actors.remote import ACTOR_TYPES, remember_actor
 from jxfed.settings import Settings
 
 
@@ -78,4 +80,9 @@ class Services:
             document = await self.transport.fetch_json(url, await self.instance_signer())
         except (FetchError, NotAPeer) as exc:
             raise KeyFetchError(exc.message) from None
-        return parse_key_document(key_id, document, time.time())
+        key = parse_key_document(key_id, document, time.time())
+        if document.get("id") == url and document.get("type") in ACTOR_TYPES:
+            # Kept as the cached actor too: processing its activity will not fetch it again.
+            with contextlib.suppress(FetchError, ValueError):
+                await remember_actor(url, document)
+        return key

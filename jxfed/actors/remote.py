@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from tortoise.exceptions import IntegrityError
+
 from jxfed.activitypub.policy import host_of
 from jxfed.activitypub.transport import FetchError
 from jxfed.actors.models import RemoteActor
@@ -59,9 +61,19 @@ async def remote_actor(services: Services, uri: str, *, refresh: bool = False) -
     if cached is not None and not refresh and datetime.now(UTC) - cached.fetched_at < FRESH_FOR:
         return cached
     document = await services.transport.fetch_json(uri, await services.instance_signer())
+    return await remember_actor(uri, document)
+
+
+async def remember_actor(uri: str, document: dict[str, Any]) -> RemoteActor:
+    """Keep a fetched actor document as the cached actor: fetched for its key or looked up,
+    a first-time signer's document is fetched once. Raises FetchError if it is no actor."""
     values = _actor_values(uri, document)
+    cached = await RemoteActor.get_or_none(uri=uri)
     if cached is None:
-        return await RemoteActor.create(uri=uri, **values)
+        try:
+            return await RemoteActor.create(uri=uri, **values)
+        except IntegrityError:  # another task stored it meanwhile
+            cached = await RemoteActor.get(uri=uri)
     await RemoteActor.filter(id=cached.id).update(**values)
     return await RemoteActor.get(id=cached.id)
 
