@@ -1,4 +1,9 @@
-"""Checking a member's password for an app, with failed attempts limited per IP and account."""
+"""Checking a member's password for an app, with failed attempts limited per IP and account.
+
+Failures count per client address and account together, and per address alone (a larger
+limit): a stranger failing from their address slows themselves, never the member logging in
+from another. Nothing counts per account alone, since anyone could then lock a member out.
+"""
 
 from __future__ import annotations
 
@@ -29,9 +34,10 @@ async def login(
 ) -> Member | None:
     """The member these credentials name, or None; TooManyRequests once failures pile up."""
     name = account_name(username, domain)
+    pair = f"{client_ip} {name}"  # a space: in neither an address nor a member name
     wait = max(
         limits.login_failures_per_ip.retry_after(client_ip),
-        limits.login_failures_per_account.retry_after(name),
+        limits.login_failures_per_ip_and_account.retry_after(pair),
     )
     if wait:
         raise TooManyRequests(wait)
@@ -41,7 +47,9 @@ async def login(
     ok = await asyncio.to_thread(lambda: check_password(password, stored or _decoy_hash()))
     if member is None or stored is None or not ok:
         limits.login_failures_per_ip.hit(client_ip)
-        limits.login_failures_per_account.hit(name)
+        limits.login_failures_per_ip_and_account.hit(pair)
         return None
-    limits.login_failures_per_account.clear(name)
+    # Only this address's failures on this account are forgiven: the per-address count stays,
+    # or a guesser could reset it by logging in to an account of their own now and then.
+    limits.login_failures_per_ip_and_account.clear(pair)
     return member

@@ -1,4 +1,4 @@
-"""An in-process sliding-window rate limiter (per key: a client IP or an account name).
+"""An in-process sliding-window rate limiter (per key: a client IP, or an IP and an account).
 
 Each `jxfed serve` process counts on its own, so with N processes a client gets at most N
 times the limit: enough to stop password guessing, without a shared store.
@@ -48,10 +48,12 @@ class SlidingWindow:
 
 @dataclass(slots=True)
 class Limits:
-    """The limits of one running app: token requests per IP, failed logins per IP and account."""
+    """The limits of one running app: token requests per IP; failed logins per IP and account
+    together (so that failures from one address never lock the member out from another), and
+    more of them per IP alone (so that one address trying many accounts is slowed too)."""
 
     token_per_ip: SlidingWindow = field(default_factory=lambda: SlidingWindow(60, 300.0))
     login_failures_per_ip: SlidingWindow = field(default_factory=lambda: SlidingWindow(20, 900.0))
-    login_failures_per_account: SlidingWindow = field(
+    login_failures_per_ip_and_account: SlidingWindow = field(
         default_factory=lambda: SlidingWindow(5, 900.0)
     )

@@ -290,6 +290,7 @@ def _id_of(value: Any) -> str | None:
 
 
 MEMBERS_FRESH_FOR = 60.0  # seconds a peer space's member list is trusted
+MEMBERS_REFRESH_AFTER = 2.0  # ...but one without the signer is asked again after this long
 MAX_MEMBER_PAGES = 50
 _peer_space_members: dict[str, tuple[float, frozenset[str]]] = {}
 
@@ -298,22 +299,31 @@ async def may_fetch(services: Services, post: Post, signer: str) -> bool:
     """Whether `signer` may fetch a post here (or an activity about it): as `may_read_post`
     says, or, for a post in a peer's space that is not public, when that space's instance
     lists the signer as a member or as the instance actor of a member's instance: the space
-    alone knows its members, and their instances fetch its unproved posts from here."""
+    alone knows its members, and their instances fetch its unproved posts from here.
+
+    The list is kept a minute (a removed member's instance may read for that long); a signer
+    not on it has it fetched again, at most every few seconds, so that a new member's
+    instance is not refused while its first posts arrive."""
     if await may_read_post(post, signer):
         return True
     if post.public or post.space_id is not None or not post.audience:  # type: ignore[attr-defined]
         return False
     try:
-        members = await _members_of_peer_space(services, post.audience)
+        if _listed(signer, await _members_of_peer_space(services, post.audience)):
+            return True
+        fresher = await _members_of_peer_space(services, post.audience, MEMBERS_REFRESH_AFTER)
     except (FetchError, NotAPeer, ValueError, BadRequest):
         return False
+    return _listed(signer, fresher)
+
+
+def _listed(signer: str, members: frozenset[str]) -> bool:
+    """The signer is a member, or the instance actor of an instance hosting one."""
     if signer in members:
         return True
-    parts = urlsplit(signer)
-    if parts.path != "/actor":
+    if urlsplit(signer).path != "/actor":
         return False
-    hosts = {_host_or_none(uri) for uri in members}
-    return _host_or_none(signer) in hosts
+    return _host_or_none(signer) in {_host_or_none(uri) for uri in members}
 
 
 def _host_or_none(uri: str) -> str | None:
@@ -323,11 +333,14 @@ def _host_or_none(uri: str) -> str | None:
         return None
 
 
-async def _members_of_peer_space(services: Services, space_uri: str) -> frozenset[str]:
+async def _members_of_peer_space(
+    services: Services, space_uri: str, fresh_for: float = MEMBERS_FRESH_FOR
+) -> frozenset[str]:
     """The members a peer's space lists (its `members` collection), fetched signed by this
-    instance's actor (it hosts a member, so the space shows them to it), kept a minute."""
+    instance's actor (it hosts a member, so the space shows them to it), or as fetched less
+    than `fresh_for` seconds ago."""
     seen = _peer_space_members.get(space_uri)
-    if seen is not None and time.monotonic() - seen[0] < MEMBERS_FRESH_FOR:
+    if seen is not None and time.monotonic() - seen[0] < fresh_for:
         return seen[1]
     signer = await services.instance_signer()
     space = await remote_actor(services, space_uri)

@@ -111,6 +111,16 @@ async def test_a_confidential_post_reaches_members_instances_and_nobody_else(net
         return "Witness statement" in timeline(net.b, "bruno")
 
     await eventually(arrived)
+    with sqlite3.connect(net.b.directory / "jxfed.sqlite3") as b_db:
+        [received] = [
+            orjson.loads(row[0])
+            for row in b_db.execute(
+                "SELECT document FROM inbox_item WHERE document LIKE '%Witness%'"
+            )
+        ]
+    assert received["type"] == "Announce" and received["object"]["type"] == "Create"
+    # Deniability: no proof of who wrote it; B took it by a signed fetch from A instead.
+    assert "proof" not in received["object"] and "proof" not in received
     net.b.cli("users", "add", "beatriz")  # on B, but not a member: B shows her nothing of it
     assert "Witness" not in timeline(net.b, "beatriz")
     assert net.b.cli("users", "notifications", "beatriz").stdout.strip() == ""
