@@ -103,49 +103,6 @@ def check_activity_hosts(
         )
 
 
-def is_public_address(ip: str) -> bool:
-    """Whether `ip` is a globally routable unicast address.
-
-    Private, loopback, link-local, shared (CGNAT), reserved, documentation, multicast and
-    unspecified addresses are not; an IPv4-mapped IPv6 address is judged by its IPv4 address.
-    Raises `ValueError` if `ip` is not an IP address.
-    """
-    address = ipaddress.ip_address(ip)
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            address = address.ipv4_mapped
-        elif address.is_site_local:
-            return False
-    return address.is_global and not (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_reserved
-        or address.is_multicast
-        or address.is_unspecified
-    )
-
-
-def outbound_allowed(
-    host: str, resolved_ips: Sequence[str], is_peer: Callable[[str], bool]
-) -> bool:
-    """Whether a request to `host` (`host[:port]`), which resolved to `resolved_ips`, may be sent.
-
-    Only peers are ever contacted. A private, loopback, link-local or reserved address is
-    accepted only because that exact `host[:port]` is itself a peer (loopback test instances
-    are); a host that resolves to nothing, or to something that is not an address, is refused.
-    """
-    if not resolved_ips or not is_peer(host):
-        return False
-    for ip in resolved_ips:
-        try:
-            ipaddress.ip_address(ip)
-        except ValueError:
-            return False
-    # Every address, public or not, is reachable here because `host` is an explicit peer.
-    return True
-
-
 def _normal_host(hostname: str, url: str) -> str:
     if not hostname:
         raise ValueError(f"{url!r} has no host")
