@@ -6,7 +6,10 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
+from jxfed.activitypub.contexts import ACTIVITY_CONTEXT
+
+# The @context of every activity sent (the name spaces/ and mastodon/ import).
+AS_CONTEXT = ACTIVITY_CONTEXT
 
 
 def new_activity_id(base_url: str) -> str:
@@ -89,17 +92,11 @@ def remove(base_url: str, actor: str, removed: str, collection: str) -> dict[str
     }
 
 
-MEMBER_CONTEXT: list[Any] = [
-    AS_CONTEXT,
-    {"jxfed": "https://jxfed.org/ns#", "Member": "jxfed:Member", "role": "jxfed:role"},
-]
-
-
 def update_membership(base_url: str, space: str, member: str, role: str) -> dict[str, Any]:
     """`space` tells `member` their role changed: an Update of the membership (a jxfed Member:
     who, in which space, with which role)."""
     return {
-        "@context": MEMBER_CONTEXT,
+        "@context": AS_CONTEXT,
         "id": new_activity_id(base_url),
         "type": "Update",
         "actor": space,

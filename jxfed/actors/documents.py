@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from jxfed.activitypub.contexts import ACTOR_CONTEXT
 from jxfed.actors.models import ActorKind, LocalActor
 from jxfed.actors.paths import actor_path
 from jxfed.settings import Settings
 
 AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
-ACTOR_CONTEXT: list[Any] = [
-    "https://www.w3.org/ns/activitystreams",
-    "https://w3id.org/security/v1",
-    "https://w3id.org/security/multikey/v1",
-    {
-        "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
-        "toot": "http://joinmastodon.org/ns#",
-        "discoverable": "toot:discoverable",
-        "indexable": "toot:indexable",
-        "jxfed": "https://jxfed.org/ns#",
-        "members": {"@id": "jxfed:members", "@type": "@id"},
-    },
-]
 _TYPE = {ActorKind.PERSON: "Person", ActorKind.GROUP: "Group", ActorKind.APPLICATION: "Application"}
 
 

@@ -15,12 +15,12 @@ from tortoise import fields
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from jxfed.activitypub.contexts import COLLECTION_CONTEXT
 from jxfed.errors import BadRequest
 
 PAGE_SIZE = 20
 MAX_CURSOR = 2**63 - 1
 _DIGITS = re.compile(r"[0-9]{1,19}")  # ASCII only: str.isdigit() also takes '²' and '٣'
-AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 M = TypeVar("M", bound=Model)
 
 
@@ -52,7 +52,7 @@ def parse_cursor(args: Mapping[str, str]) -> Cursor | None:
 def collection_summary(collection_id: str, total: int) -> dict[str, Any]:
     """The OrderedCollection itself: its size and links to its first and last pages."""
     return {
-        "@context": AS_CONTEXT,
+        "@context": COLLECTION_CONTEXT,
         "id": collection_id,
         "type": "OrderedCollection",
         "totalItems": total,
@@ -84,7 +84,7 @@ async def collection_page(
         rows = await query.order_by("-id").limit(PAGE_SIZE)
     page_id = _page_id(collection_id, cursor)
     page: dict[str, Any] = {
-        "@context": AS_CONTEXT,
+        "@context": COLLECTION_CONTEXT,
         "id": page_id,
         "type": "OrderedCollectionPage",
         "partOf": collection_id,

@@ -11,6 +11,7 @@ from typing import Any
 
 from quart import Blueprint, Response, request
 
+from jxfed.activitypub.contexts import ACTIVITY_CONTEXT
 from jxfed.actors.models import OutboxActivity
 from jxfed.errors import NotFound
 from jxfed.spaces.models import Post, Reaction
@@ -21,7 +22,6 @@ from jxfed.web.responses import activity_response
 from jxfed.web.signed import signed_by_peer
 
 blueprint = Blueprint("objects", __name__)
-AS = "https://www.w3.org/ns/activitystreams"
 
 
 @blueprint.get("/objects/<object_id>")
@@ -30,9 +30,10 @@ async def post_object(object_id: str) -> Response:
     post = await Post.get_or_none(uri=services().settings.url(f"/objects/{object_id}"), local=True)
     if post is None or not await may_fetch(services(), post, key.owner):
         raise NotFound("no such object here")
+    document = {"@context": ACTIVITY_CONTEXT, **post.document}
     if post.deleted:  # the Tombstone, with 410 as Mastodon answers for deleted statuses
-        return activity_response(request, {"@context": AS, **post.document}, status=410)
-    return activity_response(request, {"@context": AS, **post.document})
+        return activity_response(request, document, status=410)
+    return activity_response(request, document)
 
 
 @blueprint.get("/activities/<activity_id>")
