@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from jxfed.actors.activities import AS_CONTEXT, new_activity_id
+from jxfed.actors import activities
 from jxfed.actors.documents import AS_PUBLIC
 from jxfed.actors.models import Member, OutboxActivity
 from jxfed.actors.paths import local_actor_by_uri
@@ -61,15 +61,13 @@ async def boost(services: Services, member: Member, post: Post) -> None:
     if await Boost.filter(member=member, post=post).exists():
         return
     actor_uri = services.actor_uri(member.actor)
-    announce = {
-        "@context": AS_CONTEXT,
-        "id": new_activity_id(services.settings.base_url),
-        "type": "Announce",
-        "actor": actor_uri,
-        "published": iso(datetime.now(UTC)),
-        **_addressing(services, member, post),
-        "object": post.uri,
-    }
+    announce = activities.announce(
+        services.settings.base_url,
+        actor_uri,
+        post.uri,
+        _addressing(services, member, post),
+        published=iso(datetime.now(UTC)),
+    )
     try:
         async with in_transaction():
             await Boost.create(member=member, post=post, activity_id=announce["id"])
@@ -84,19 +82,10 @@ async def unboost(services: Services, member: Member, post: Post) -> None:
     if found is None:
         return
     actor_uri = services.actor_uri(member.actor)
-    undo = {
-        "@context": AS_CONTEXT,
-        "id": new_activity_id(services.settings.base_url),
-        "type": "Undo",
-        "actor": actor_uri,
-        **_addressing(services, member, post),
-        "object": {
-            "id": found.activity_id,
-            "type": "Announce",
-            "actor": actor_uri,
-            "object": post.uri,
-        },
-    }
+    boosted = {"id": found.activity_id, "type": "Announce", "actor": actor_uri, "object": post.uri}
+    undo = activities.undo(
+        services.settings.base_url, actor_uri, boosted, _addressing(services, member, post)
+    )
     async with in_transaction():
         await Boost.filter(id=found.id).delete()
         await _send(services, member, post, undo)

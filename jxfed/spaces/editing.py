@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.transactions import in_transaction
 
 from jxfed.activitypub.dispatch import Activity, Apply
-from jxfed.actors.activities import AS_CONTEXT, new_activity_id
+from jxfed.actors import activities
 from jxfed.actors.models import Following, FollowState, LocalActor, OutboxActivity
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import NotFound
@@ -125,19 +125,8 @@ async def edit_post(
     note = {**post.document, "content": text_to_html(text), "updated": iso(datetime.now(UTC))}
     if title:
         note["name"] = title.strip()
-    where = {key: note[key] for key in ("to", "cc", "audience") if key in note}
     update = await _authored(
-        services,
-        author,
-        post,
-        {
-            "@context": AS_CONTEXT,
-            "id": new_activity_id(services.settings.base_url),
-            "type": "Update",
-            "actor": author_uri,
-            **where,
-            "object": note,
-        },
+        services, author, post, activities.update(services.settings.base_url, author_uri, note)
     )
     async with in_transaction():
         await revise(post, note)
@@ -149,20 +138,10 @@ async def delete_post(services: Services, actor: LocalActor, post_uri: str) -> N
     """The author (or a content manager of its space) deletes a post: a Tombstone remains."""
     actor_uri = services.actor_uri(actor)
     post = await _editable(actor_uri, post_uri, deleting=True)
-    where = {key: post.document[key] for key in ("to", "cc", "audience") if key in post.document}
-    delete = await _authored(
-        services,
-        actor,
-        post,
-        {
-            "@context": AS_CONTEXT,
-            "id": new_activity_id(services.settings.base_url),
-            "type": "Delete",
-            "actor": actor_uri,
-            **where,
-            "object": {"id": post.uri, "type": "Tombstone"},
-        },
+    deletion = activities.delete(
+        services.settings.base_url, actor_uri, {**post.document, "id": post.uri}
     )
+    delete = await _authored(services, actor, post, deletion)
     async with in_transaction():
         await tombstone(post, services.settings.base_url)
         await _deliver(services, actor, post, delete)

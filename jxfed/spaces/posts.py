@@ -17,8 +17,8 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from jxfed.activitypub.dispatch import Activity, Apply
-from jxfed.activitypub.proofs import create_proof
-from jxfed.actors.activities import AS_CONTEXT, new_activity_id
+from jxfed.actors import activities
+from jxfed.actors.activities import new_activity_id
 from jxfed.actors.documents import AS_PUBLIC
 from jxfed.actors.models import Following, FollowState, LocalActor, OutboxActivity
 from jxfed.actors.paths import local_actor_by_uri
@@ -86,7 +86,7 @@ def authored(
     if not carries_proof(access):
         return activity
     key = services.keyring.keys_of(actor).ed25519_private
-    return create_proof(activity, key, f"{services.actor_uri(actor)}#ed25519-key")
+    return activities.signed_by(activity, services.actor_uri(actor), key)
 
 
 async def build_create(
@@ -133,16 +133,7 @@ async def build_create(
     if title:
         note["name"] = title.strip()
     _add_options(note, options)
-    create = {
-        "@context": AS_CONTEXT,
-        "id": f"{object_id}/activity",
-        "type": "Create",
-        "actor": author_uri,
-        "published": now,
-        **where,
-        "object": note,
-    }
-    return authored(services, author, create, access)
+    return authored(services, author, activities.create(author_uri, note, now), access)
 
 
 def _add_options(note: dict[str, Any], options: NoteOptions) -> None:

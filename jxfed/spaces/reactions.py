@@ -17,7 +17,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from jxfed.activitypub.dispatch import Activity, Apply
-from jxfed.actors.activities import AS_CONTEXT, new_activity_id
+from jxfed.actors import activities
+from jxfed.actors.activities import new_activity_id
 from jxfed.actors.models import Following, FollowState, LocalActor
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor
@@ -78,16 +79,7 @@ async def react(services: Services, member: LocalActor, post_uri: str, emoji: st
 
 def like_of(activity_id: str, actor_uri: str, post: Post, emoji: str) -> dict[str, Any]:
     """The Like (a reaction when `emoji` is given) as it is sent, and served at its id."""
-    where = {key: post.document[key] for key in ("to", "cc", "audience") if key in post.document}
-    return {
-        "@context": AS_CONTEXT,
-        "id": activity_id,
-        "type": "Like",
-        "actor": actor_uri,
-        **where,
-        "object": post.uri,
-        **({"content": emoji} if emoji else {}),
-    }
+    return activities.like(activity_id, actor_uri, {**post.document, "id": post.uri}, emoji)
 
 
 async def unreact(services: Services, member: LocalActor, post_uri: str, emoji: str = "") -> None:
@@ -102,16 +94,13 @@ async def unreact(services: Services, member: LocalActor, post_uri: str, emoji: 
     reaction = await Reaction.get_or_none(post=post, actor_uri=actor_uri, emoji=emoji.strip())
     if reaction is None:
         return
-    where = {key: post.document[key] for key in ("to", "cc", "audience") if key in post.document}
     like = {"id": reaction.activity_id, "type": "Like", "actor": actor_uri, "object": post.uri}
-    undo: dict[str, Any] = {
-        "@context": AS_CONTEXT,
-        "id": new_activity_id(services.settings.base_url),
-        "type": "Undo",
-        "actor": actor_uri,
-        **where,
-        "object": {**like, **({"content": reaction.emoji} if reaction.emoji else {})},
-    }
+    undo = activities.undo(
+        services.settings.base_url,
+        actor_uri,
+        {**like, **({"content": reaction.emoji} if reaction.emoji else {})},
+        activities.addressing_of(post.document),
+    )
     undo = authored(services, member, undo, await access_of(services, post))
     async with in_transaction():
         await Reaction.filter(id=reaction.id).delete()

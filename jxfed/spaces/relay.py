@@ -31,7 +31,7 @@ from jxfed.activitypub.proofs import (
 )
 from jxfed.activitypub.shapes import ShapeError, check_limits, normalise
 from jxfed.activitypub.transport import ACCEPT_AP, FetchError, NotAPeer
-from jxfed.actors.activities import AS_CONTEXT, new_activity_id
+from jxfed.actors import activities
 from jxfed.actors.documents import AS_PUBLIC
 from jxfed.actors.models import Following, FollowState, LocalActor, OutboxActivity
 from jxfed.actors.remote import remote_actor
@@ -39,9 +39,9 @@ from jxfed.errors import BadRequest
 from jxfed.spaces.audience import deliver, followers_inboxes
 from jxfed.spaces.joining import space_of
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
-from jxfed.spaces.posts import NO_OPTIONS, NoteOptions, build_create, store_post
+from jxfed.spaces.posts import NO_OPTIONS, NoteOptions, build_create, reply_allowed, store_post
 from jxfed.spaces.roles import Action, NotAllowed, may, require
-from jxfed.spaces.visibility import may_read_post
+from jxfed.spaces.visibility import may_read_post, peer_may_see_space
 
 if TYPE_CHECKING:
     from jxfed.services import Services
@@ -113,15 +113,12 @@ async def relay(services: Services, space: Space, create: Mapping[str, Any]) -> 
     """The space announces `create`, unchanged, to its members' and followers' instances."""
     space_actor = space.actor if isinstance(space.actor, LocalActor) else await space.actor
     space_uri = services.actor_uri(space_actor)
-    announce = {
-        "@context": AS_CONTEXT,
-        "id": new_activity_id(services.settings.base_url),
-        "type": "Announce",
-        "actor": space_uri,
-        "audience": space_uri,
-        **addressing(space_uri, space.access),
-        "object": dict(create),
-    }
+    announce = activities.announce(
+        services.settings.base_url,
+        space_uri,
+        create,
+        {"audience": space_uri, **addressing(space_uri, space.access)},
+    )
     await OutboxActivity.create(
         uri=announce["id"],
         actor=space_actor,
@@ -402,21 +399,36 @@ class RelayHandlers:
                 return space
         return None
 
-    async def on_create_in_space(self, activity: Mapping[str, Any], space: Space) -> Apply:
-        """A member of a peer posts in a space here: checked against the role, then relayed."""
+    async def on_create_in_space(self, activity: Mapping[str, Any], space: Space) -> Apply | None:
+        """A member of a peer posts in a space here: checked against the role, then relayed;
+        refused with a Reject to the author's instance, which then stops showing it."""
         note = activity["object"]
         author = activity["actor"]
+        if not await peer_may_see_space(space, author):
+            return None  # silence, as for a space that does not exist
         needed = Action.COMMENT if note.get("inReplyTo") else Action.POST
+        known = await Membership.get_or_none(space=space, actor_uri=author)
+        author_inbox = (
+            known.inbox
+            if known is not None and known.inbox
+            else (await remote_actor(self.services, author)).delivery_inbox
+        )  # where a refusal goes: the member's instance, as the space knows it
 
         async def apply() -> None:
             membership = await Membership.get_or_none(
                 space=space, actor_uri=author, state=MembershipState.ACCEPTED
             )
-            if space.archived or not may(membership.role if membership else None, needed):
-                log.warning("%s may not %s in %s: not relayed", author, needed.value, space.id)
+            allowed = not space.archived and may(membership.role if membership else None, needed)
+            if allowed and await reply_allowed(note, space):
+                if await store_post(activity, space, local=False, base_url=self.base):
+                    await relay(self.services, space, activity)
                 return
-            if await store_post(activity, space, local=False, base_url=self.base):
-                await relay(self.services, space, activity)
+            log.warning("%s may not %s in %s: refused", author, needed.value, space.id)
+            space_actor = await space.actor
+            refusal = activities.reject_post(
+                self.base, self.services.actor_uri(space_actor), activity
+            )
+            await deliver(self.services, refusal, space_actor, [author_inbox])
 
         return apply
 

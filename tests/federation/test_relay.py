@@ -160,6 +160,12 @@ async def test_a_reader_cannot_post_in_a_space(net: Network) -> None:
     await eventually(managers_post_arrived)
     assert "Readers may not post" not in timeline(net.a, "amina")
 
+    async def withdrawn_on_b() -> bool:
+        """A's Reject reached B, which no longer shows bruno's post as posted."""
+        return "Readers may not post" not in timeline(net.b, "bruno")
+
+    await eventually(withdrawn_on_b)
+
 
 async def test_a_removed_members_instance_stops_receiving_at_once(net: Network) -> None:
     bruno = f"{net.b.url}/users/bruno"
