@@ -10,11 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from jxfed import commands
-from jxfed.actors.models import Profile
 from jxfed.errors import ConfigError, JxfedError
-from jxfed.instance import init_instance, open_instance
 from jxfed.settings import load_settings
+
+# The instance profiles (actors.models.Profile), named here so that `--help` and a mistyped
+# argument need no database layer: short commands import only what they use.
+PROFILES = ("member", "trusted", "administrator")
+ROLES = ("reader", "contributor", "content_manager", "space_manager")
 
 
 class Parser(argparse.ArgumentParser):
@@ -59,7 +61,7 @@ def build_parser() -> Parser:
     users.add_parser("list", help="list members")
     sub = users.add_parser("profile", help="set NAME's standing on the instance")
     sub.add_argument("name")
-    sub.add_argument("profile", choices=[profile.value for profile in Profile])
+    sub.add_argument("profile", choices=PROFILES)
     for action, text in (("follow", "follows"), ("unfollow", "stops following")):
         sub = users.add_parser(action, help=f"NAME {text} an actor of a peer (name@host or URL)")
         sub.add_argument("name")
@@ -118,7 +120,7 @@ def build_parser() -> Parser:
     spaces_add.add_argument(
         "--default-role",
         default="contributor",
-        choices=["reader", "contributor", "content_manager", "space_manager"],
+        choices=ROLES,
         help="the role new members get",
     )
     spaces_add.add_argument("--parent", help="the slug of a parent space")
@@ -139,15 +141,13 @@ def build_parser() -> Parser:
     sub = spaces.add_parser("role", help="change a member's role")
     sub.add_argument("slug")
     sub.add_argument("actor", help="the member's actor URI")
-    sub.add_argument("role", choices=["reader", "contributor", "content_manager", "space_manager"])
+    sub.add_argument("role", choices=ROLES)
     sub.add_argument("--by", required=True, help="the space manager who changes it")
     sub = spaces.add_parser("invite", help="invite an actor of a peer into a space")
     sub.add_argument("slug")
     sub.add_argument("actor", help="name@host or URL")
     sub.add_argument("--by", required=True, help="the inviting space manager")
-    sub.add_argument(
-        "--role", choices=["reader", "contributor", "content_manager", "space_manager"]
-    )
+    sub.add_argument("--role", choices=ROLES)
 
     peers = commands.add_parser("peers", help="manage the allowlist").add_subparsers(
         dest="action", required=True, parser_class=Parser
@@ -166,6 +166,9 @@ def instance_dir(args: argparse.Namespace) -> Path:
 
 
 async def dispatch(args: argparse.Namespace) -> None:
+    from jxfed import commands
+    from jxfed.instance import init_instance, open_instance
+
     if args.command == "init":
         directory = args.init_dir or instance_dir(args)
         created = await init_instance(directory, args.domain, args.database_url, args.insecure_http)

@@ -6,22 +6,15 @@ import argparse
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 import orjson
 
-from jxfed.activitypub.peers import allow_peer, list_peers, remove_peer
-from jxfed.actors.accounts import add_member, list_members, member_by_name
-from jxfed.actors.models import Follower, Following, FollowState, Profile
-from jxfed.errors import ConfigError, NotFound
-from jxfed.services import Services
+from jxfed.errors import ConfigError
 from jxfed.settings import Settings, parse_bind
-from jxfed.spaces import editing, follows, joining, managing, reactions
-from jxfed.spaces.models import Membership, MembershipState, Post, Space
-from jxfed.spaces.notifications import list_notifications, mark_read
-from jxfed.spaces.posts import home_timeline
-from jxfed.spaces.publishing import publish
-from jxfed.spaces.roles import parse_role
-from jxfed.spaces.service import add_space, list_spaces, parse_access, set_archived
+
+if TYPE_CHECKING:
+    from jxfed.services import Services
 
 
 def read_password() -> str:
@@ -34,6 +27,8 @@ def read_password() -> str:
 @asynccontextmanager
 async def running(settings: Settings) -> AsyncIterator[Services]:
     """Services for a one-off command that talks to peers."""
+    from jxfed.services import Services
+
     services = Services(settings)
     try:
         yield services
@@ -62,6 +57,13 @@ async def run_fetch(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def run_users(settings: Settings, args: argparse.Namespace) -> None:
+    from jxfed.actors.accounts import add_member, list_members, member_by_name
+    from jxfed.actors.models import Following, FollowState, Profile
+    from jxfed.spaces import editing, follows, joining, reactions
+    from jxfed.spaces.notifications import list_notifications, mark_read
+    from jxfed.spaces.posts import home_timeline
+    from jxfed.spaces.publishing import publish
+
     if args.action == "add":
         password = read_password() if args.password_stdin else None
         profile = (
@@ -146,6 +148,14 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
+    from jxfed.actors.accounts import member_by_name
+    from jxfed.actors.models import Follower, FollowState
+    from jxfed.errors import NotFound
+    from jxfed.spaces import follows, joining, managing
+    from jxfed.spaces.models import Membership, MembershipState, Post, Space
+    from jxfed.spaces.roles import parse_role
+    from jxfed.spaces.service import add_space, list_spaces, parse_access, set_archived
+
     if args.action == "add":
         space = await add_space(
             settings,
@@ -215,6 +225,8 @@ async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def run_peers(settings: Settings, args: argparse.Namespace) -> None:
+    from jxfed.activitypub.peers import allow_peer, list_peers, remove_peer
+
     if args.action == "allow":
         print(f"jxfed: {await allow_peer(args.host)} is a peer")
     elif args.action == "remove":

@@ -273,3 +273,26 @@ def test_a_members_profile_is_set_at_creation_or_changed_later(home: Path) -> No
     assert f"emeka\tadministrator\thttps://{DOMAIN}/users/emeka" in lines
     assert_refused(at(home, "users", "profile", "emeka", "king"), "invalid choice", "'king'")
     assert_refused(at(home, "users", "add", "fatou", "--admin", "--trusted"), "not allowed")
+
+
+def test_the_profiles_and_roles_offered_are_those_the_models_know() -> None:
+    from jxfed import cli
+    from jxfed.actors.models import Profile
+    from jxfed.spaces.models import Role
+
+    assert tuple(profile.value for profile in Profile) == cli.PROFILES
+    assert tuple(role.value for role in Role) == cli.ROLES
+
+
+def test_short_commands_import_only_what_they_use(home: Path) -> None:
+    # `peers list` needs the database and the allowlist: no web app, no spaces, no HTTP client.
+    probe = (
+        "import sys; from jxfed import cli; "
+        f"cli.main(['--dir', {str(home)!r}, 'peers', 'list']); "
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    loaded = set(result.stdout.split())
+    assert not loaded & {"jxfed.web.app", "jxfed.spaces.relay", "jxfed.services", "quart"}
