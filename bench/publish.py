@@ -11,9 +11,9 @@ import asyncio
 import sys
 from pathlib import Path
 
-from jxfed.actors.accounts import member_by_name
+from jxfed.actors.local_actors import member_by_name
 from jxfed.commands import running
-from jxfed.instance import open_instance
+from jxfed.instance_folder import open_instance
 from jxfed.settings import load_settings
 from jxfed.spaces.posts import publish_note
 

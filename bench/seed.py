@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 from jxfed.activitypub.peers import allow_peer
-from jxfed.actors.accounts import member_by_name
+from jxfed.actors.local_actors import member_by_name
 from jxfed.actors.models import Follower, FollowState
-from jxfed.instance import open_instance
+from jxfed.instance_folder import open_instance
 from jxfed.settings import load_settings
 
 

@@ -34,16 +34,16 @@ from typing import Any
 import orjson
 from tortoise import connections
 
-from jxfed.actors.accounts import add_member
+from jxfed.actors.local_actors import add_member
 from jxfed.actors.models import LocalActor, OutboxActivity
 from jxfed.commands import running
-from jxfed.instance import open_instance
-from jxfed.services import Services
+from jxfed.instance_folder import open_instance
+from jxfed.runtime import Services
 from jxfed.settings import load_settings
 from jxfed.spaces.joining import join_here
 from jxfed.spaces.models import Access, Membership, Post, PostHashtag, Space
+from jxfed.spaces.registry import add_space
 from jxfed.spaces.relay import post_in_space
-from jxfed.spaces.service import add_space
 
 MEMBERS = [f"m{n:02d}" for n in range(1, 31)]
 PASSWORD = "bench-password-1"  # noqa: S105 (a benchmark member)

@@ -167,7 +167,7 @@ def instance_dir(args: argparse.Namespace) -> Path:
 
 async def dispatch(args: argparse.Namespace) -> None:
     from jxfed import commands
-    from jxfed.instance import init_instance, open_instance
+    from jxfed.instance_folder import init_instance, open_instance
 
     if args.command == "init":
         directory = args.init_dir or instance_dir(args)

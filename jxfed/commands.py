@@ -14,7 +14,7 @@ from jxfed.errors import ConfigError
 from jxfed.settings import Settings, parse_bind
 
 if TYPE_CHECKING:
-    from jxfed.services import Services
+    from jxfed.runtime import Services
 
 
 def read_password() -> str:
@@ -27,7 +27,7 @@ def read_password() -> str:
 @asynccontextmanager
 async def running(settings: Settings) -> AsyncIterator[Services]:
     """Services for a one-off command that talks to peers."""
-    from jxfed.services import Services
+    from jxfed.runtime import Services
 
     services = Services(settings)
     try:
@@ -57,10 +57,10 @@ async def run_fetch(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def run_users(settings: Settings, args: argparse.Namespace) -> None:
-    from jxfed.actors.accounts import add_member, list_members, member_by_name
+    from jxfed.actors.local_actors import add_member, list_members, member_by_name
     from jxfed.actors.models import Following, FollowState, Profile
     from jxfed.spaces import editing, follows, joining, reactions
-    from jxfed.spaces.notifications import list_notifications, mark_read
+    from jxfed.spaces.notifying import list_notifications, mark_read
     from jxfed.spaces.posts import home_timeline
     from jxfed.spaces.publishing import publish
 
@@ -148,13 +148,13 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
-    from jxfed.actors.accounts import member_by_name
+    from jxfed.actors.local_actors import member_by_name
     from jxfed.actors.models import Follower, FollowState
     from jxfed.errors import NotFound
     from jxfed.spaces import follows, joining, managing
     from jxfed.spaces.models import Membership, MembershipState, Post, Space
+    from jxfed.spaces.registry import add_space, list_spaces, parse_access, set_archived
     from jxfed.spaces.roles import parse_role
-    from jxfed.spaces.service import add_space, list_spaces, parse_access, set_archived
 
     if args.action == "add":
         space = await add_space(

@@ -16,7 +16,8 @@ MODEL_MODULES = [
     "jxfed.actors.models",
     "jxfed.spaces.models",
     "jxfed.activitypub.models",
-    "jxfed.mastodon.models",
+    "jxfed.files.models",
+    "jxfed.web.mastodon.models",
 ]
 
 

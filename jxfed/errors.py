@@ -27,6 +27,20 @@ class NotAcceptable(JxfedError):
     status = 406
 
 
+class Invalid(JxfedError):
+    """422 with the fields at fault: `details` maps a field to `[{error, description}]`."""
+
+    status = 422
+
+    def __init__(self, problems: dict[str, tuple[str, str]]) -> None:
+        described = "; ".join(f"{field} {text}" for field, (_, text) in problems.items())
+        super().__init__(f"Validation failed: {described}")
+        self.details = {
+            field: [{"error": code, "description": text}]
+            for field, (code, text) in problems.items()
+        }
+
+
 class Conflict(JxfedError):
     status = 409
 

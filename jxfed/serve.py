@@ -9,7 +9,7 @@ import signal
 from hypercorn.asyncio import serve as hypercorn_serve
 from hypercorn.config import Config
 
-from jxfed.actors.accounts import ensure_instance_actor
+from jxfed.actors.local_actors import ensure_instance_actor
 from jxfed.errors import ConfigError
 from jxfed.settings import Settings
 from jxfed.web.app import create_app

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from jxfed.activitypub.delivery import DeliveryWorker
 from jxfed.activitypub.inbox import process_due
 from jxfed.activitypub.keyfetch import KeyFetcher
-from jxfed.services import Services
+from jxfed.runtime import Services
 from jxfed.settings import Settings
 from jxfed.spaces.inbound import register_routes
 

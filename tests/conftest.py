@@ -13,8 +13,8 @@ from quart import Quart
 from quart.typing import TestClientProtocol
 
 from jxfed import db
-from jxfed.actors import accounts, passwords
-from jxfed.actors.accounts import ensure_instance_actor
+from jxfed.actors import local_actors, passwords
+from jxfed.actors.local_actors import ensure_instance_actor
 from jxfed.settings import Settings, validate
 from jxfed.web.app import create_app
 from jxfed.workers import start_services
@@ -46,7 +46,7 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
 def economies() -> Iterator[None]:
     """Pooled actor keys and a cheap scrypt everywhere in this process (see tests/keypool.py)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "generate_key_material", pooled_key_material)
+        patch.setattr(local_actors, "generate_key_material", pooled_key_material)
         patch.setattr(passwords, "_N", CHEAP_SCRYPT_N)
         yield
 

@@ -11,7 +11,7 @@ from jxfed.activitypub.keys import generate_key_material, load_keys
 from jxfed.activitypub.proofs import create_proof
 from jxfed.actors.models import RemoteActor
 from jxfed.errors import BadRequest
-from jxfed.services import Services
+from jxfed.runtime import Services
 from jxfed.settings import Settings
 from jxfed.spaces.relay import authentic_create
 

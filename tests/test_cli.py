@@ -295,4 +295,4 @@ def test_short_commands_import_only_what_they_use(home: Path) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     loaded = set(result.stdout.split())
-    assert not loaded & {"jxfed.web.app", "jxfed.spaces.relay", "jxfed.services", "quart"}
+    assert not loaded & {"jxfed.web.app", "jxfed.spaces.relay", "jxfed.runtime", "quart"}

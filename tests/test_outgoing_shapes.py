@@ -20,10 +20,10 @@ from jxfed.activitypub.dispatch import object_type
 from jxfed.activitypub.models import Delivery
 from jxfed.activitypub.peers import allow_peer
 from jxfed.activitypub.shapes import check_limits, normalise
-from jxfed.actors.accounts import add_member
+from jxfed.actors.local_actors import add_member
 from jxfed.actors.models import Follower, FollowState, RemoteActor
-from jxfed.mastodon.boosts import boost, unboost
 from jxfed.settings import Settings
+from jxfed.spaces.boosts import boost, unboost
 from jxfed.spaces.editing import delete_post, edit_post
 from jxfed.spaces.follows import follow, unfollow
 from jxfed.spaces.joining import answer_join_request, invite, join, leave
@@ -31,8 +31,8 @@ from jxfed.spaces.managing import change_role, remove_member
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Role, Space
 from jxfed.spaces.posts import publish_note
 from jxfed.spaces.reactions import react, unreact
+from jxfed.spaces.registry import add_space
 from jxfed.spaces.relay import post_in_space, post_to_remote_space
-from jxfed.spaces.service import add_space
 from jxfed.workers import start_services
 
 PEER = "https://peer.example"

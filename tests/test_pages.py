@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from jxfed.actors.accounts import add_member
+from jxfed.actors.local_actors import add_member
 from jxfed.actors.models import LocalActor, OutboxActivity
 from jxfed.collections.pages import (
     PAGE_SIZE,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from jxfed.actors.accounts import add_member
+from jxfed.actors.local_actors import add_member
 from jxfed.actors.models import Profile
 from jxfed.settings import Settings
 from jxfed.spaces.models import Access, Membership, Role
+from jxfed.spaces.registry import add_space, list_spaces
 from jxfed.spaces.roles import NotAllowed
-from jxfed.spaces.service import add_space, list_spaces
 
 
 async def test_a_plain_member_may_not_create_a_space(instance: Settings) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from jxfed.actors.accounts import add_member
+from jxfed.actors.local_actors import add_member
 from jxfed.errors import BadRequest
 from jxfed.settings import Settings
 from jxfed.spaces.joining import answer_join_request
 from jxfed.spaces.models import Access, Membership, MembershipState, Role, Space
+from jxfed.spaces.registry import add_space
 from jxfed.spaces.roles import (
     Action,
     NotAllowed,
@@ -18,7 +19,6 @@ from jxfed.spaces.roles import (
     require,
     roles_that_may,
 )
-from jxfed.spaces.service import add_space
 from jxfed.workers import start_services
 
 R, C, M, S = Role.READER, Role.CONTRIBUTOR, Role.CONTENT_MANAGER, Role.SPACE_MANAGER

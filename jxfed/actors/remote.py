@@ -15,7 +15,7 @@ from jxfed.errors import BadRequest
 from jxfed.settings import is_loopback_host
 
 if TYPE_CHECKING:
-    from jxfed.services import Services
+    from jxfed.runtime import Services
 
 ACTOR_TYPES = {"Person", "Group", "Application", "Service", "Organization"}
 FRESH_FOR = timedelta(days=1)

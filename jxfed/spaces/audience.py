@@ -14,7 +14,7 @@ from jxfed.activitypub.delivery import enqueue
 from jxfed.actors.models import Follower, FollowState, LocalActor
 
 if TYPE_CHECKING:
-    from jxfed.services import Services
+    from jxfed.runtime import Services
 
 
 async def followers_inboxes(services: Services, actor: LocalActor) -> list[str]:

@@ -26,7 +26,7 @@ from jxfed.spaces.relay import access_of, authentic_activity, authentic_create, 
 from jxfed.spaces.roles import Action, NotAllowed, may, require
 
 if TYPE_CHECKING:
-    from jxfed.services import Services
+    from jxfed.runtime import Services
 
 
 async def revise(post: Post, note: Mapping[str, Any]) -> None:

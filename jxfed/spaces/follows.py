@@ -17,13 +17,13 @@ from jxfed.actors.models import ActorKind, Follower, Following, FollowState, Loc
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor, resolve_account
 from jxfed.errors import BadRequest, NotFound
-from jxfed.spaces import notifications
+from jxfed.spaces import notifying
 from jxfed.spaces.audience import deliver
 from jxfed.spaces.models import Access, Space
 from jxfed.spaces.visibility import peer_may_see_actor
 
 if TYPE_CHECKING:
-    from jxfed.services import Services
+    from jxfed.runtime import Services
 
 
 async def follow_decision(actor: LocalActor) -> FollowState | None:
@@ -114,7 +114,7 @@ class FollowHandlers:
             await following.update(state=FollowState.ACCEPTED)
             if answered_join:
                 for row in pending:
-                    await notifications.join_accepted(row.follower, activity["actor"])
+                    await notifying.join_accepted(row.follower, activity["actor"])
 
         return apply
 

@@ -24,7 +24,7 @@ from jxfed.spaces.reactions import ReactionHandlers
 from jxfed.spaces.relay import RelayHandlers
 
 if TYPE_CHECKING:
-    from jxfed.services import Services
+    from jxfed.runtime import Services
 
 log = logging.getLogger(__name__)
 

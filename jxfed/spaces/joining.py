@@ -19,7 +19,7 @@ from jxfed.actors.models import ActorKind, Following, FollowState, LocalActor, M
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor, resolve_account
 from jxfed.errors import BadRequest, Conflict, NotFound
-from jxfed.spaces import notifications
+from jxfed.spaces import notifying
 from jxfed.spaces.follows import ask, send
 from jxfed.spaces.models import (
     Access,
@@ -39,7 +39,7 @@ from jxfed.spaces.roles import (
 from jxfed.spaces.visibility import peer_may_see_space
 
 if TYPE_CHECKING:
-    from jxfed.services import Services
+    from jxfed.runtime import Services
 
 
 async def space_of(base_url: str, uri: object) -> Space | None:
@@ -107,7 +107,7 @@ class JoinHandlers:
                     activity_id=activity["id"],
                 )
                 if state == MembershipState.PENDING:
-                    await notifications.join_requested(space, joiner.uri)
+                    await notifying.join_requested(space, joiner.uri)
             else:
                 await Membership.filter(id=existing.id).update(
                     state=state, inbox=joiner.delivery_inbox, activity_id=activity["id"]
@@ -186,7 +186,7 @@ class MemberSideHandlers:
                 follower=local, target_uri=space_uri, state=FollowState.ACCEPTED
             ).update(role=role)
             if updated:
-                await notifications.notify_actor(
+                await notifying.notify_actor(
                     local, NotificationKind.ROLE_CHANGED, space_uri, space_uri
                 )
 
@@ -277,7 +277,7 @@ async def answer_join_request(
                 await Membership.filter(id=pending.id).update(state=MembershipState.ACCEPTED)
                 local = await local_actor_by_uri(services.settings.base_url, actor_uri)
                 if local is not None:
-                    await notifications.join_accepted(local, space_uri)
+                    await notifying.join_accepted(local, space_uri)
             else:
                 await Membership.filter(id=pending.id).delete()
         return
@@ -323,7 +323,7 @@ async def join_here(services: Services, space: Space, member: LocalActor) -> Mem
             state=state,
         )
         if state == MembershipState.PENDING:
-            await notifications.join_requested(space, uri)
+            await notifying.join_requested(space, uri)
     return state
 
 

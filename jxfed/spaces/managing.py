@@ -12,14 +12,14 @@ from jxfed.actors import activities
 from jxfed.actors.models import Following, LocalActor
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.errors import Conflict, NotFound
-from jxfed.spaces import notifications
+from jxfed.spaces import notifying
 from jxfed.spaces.follows import send
 from jxfed.spaces.joining import is_last_manager
 from jxfed.spaces.models import Membership, MembershipState, NotificationKind, Role, Space
 from jxfed.spaces.roles import Action, keeps_the_space_managed, require
 
 if TYPE_CHECKING:
-    from jxfed.services import Services
+    from jxfed.runtime import Services
 
 
 async def manager_membership(services: Services, space: Space, manager: LocalActor) -> Membership:
@@ -76,7 +76,7 @@ async def change_role(
         else:
             local = await local_actor_by_uri(services.settings.base_url, actor_uri)
             if local is not None:
-                await notifications.notify_actor(
+                await notifying.notify_actor(
                     local, NotificationKind.ROLE_CHANGED, space_uri, space_uri
                 )
 

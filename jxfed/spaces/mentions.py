@@ -19,7 +19,7 @@ from jxfed.errors import JxfedError
 from jxfed.settings import parse_domain
 
 if TYPE_CHECKING:
-    from jxfed.services import Services
+    from jxfed.runtime import Services
 
 MENTION = re.compile(
     r"(?<![\w/@])@([a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?)(?:@([a-z0-9.-]+(?::[0-9]{1,5})?))?", re.I

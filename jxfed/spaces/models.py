@@ -182,3 +182,21 @@ class PostHashtag(Model):
         table = "post_hashtag"
         unique_together = (("post", "name"),)
         indexes = (("name", "post_id"),)
+
+
+class Boost(Model):
+    """A member's boost (Announce) of a public post."""
+
+    id = fields.BigIntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "jxfed.Member", related_name="boosts", on_delete=fields.CASCADE
+    )
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "jxfed.Post", related_name="boosts", on_delete=fields.CASCADE
+    )
+    activity_id = fields.CharField(max_length=500, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "mastodon_boost"
+        unique_together = (("member", "post"),)

@@ -24,13 +24,13 @@ from jxfed.actors.models import Following, FollowState, LocalActor, OutboxActivi
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
-from jxfed.spaces import notifications, stats
+from jxfed.spaces import notifying, stats
 from jxfed.spaces.audience import deliver, followers_inboxes
 from jxfed.spaces.mentions import find_mentions, render
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, PostHashtag, Space
 
 if TYPE_CHECKING:
-    from jxfed.services import Services
+    from jxfed.runtime import Services
 
 log = logging.getLogger(__name__)
 MAX_CHARACTERS = 20_000
@@ -176,7 +176,7 @@ async def store_post(
     )
     await PostHashtag.bulk_create([PostHashtag(post=post, name=n) for n in hashtag_names(note)])
     await stats.post_added(post, base_url)
-    await notifications.post_stored(post, space, base_url)
+    await notifying.post_stored(post, space, base_url)
     return True
 
 

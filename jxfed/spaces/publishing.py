@@ -6,7 +6,7 @@ from __future__ import annotations
 from jxfed.actors.models import LocalActor
 from jxfed.actors.remote import resolve_account
 from jxfed.errors import BadRequest, NotFound
-from jxfed.services import Services
+from jxfed.runtime import Services
 from jxfed.spaces import relay
 from jxfed.spaces.joining import space_of
 from jxfed.spaces.models import Post, Space

@@ -23,7 +23,7 @@ from jxfed.actors.models import Following, FollowState, LocalActor
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest, NotFound
-from jxfed.spaces import notifications
+from jxfed.spaces import notifying
 from jxfed.spaces.audience import deliver
 from jxfed.spaces.models import Membership, MembershipState, NotificationKind, Post, Reaction, Space
 from jxfed.spaces.posts import authored
@@ -31,7 +31,7 @@ from jxfed.spaces.relay import access_of, authentic_activity, relay, withdrawn
 from jxfed.spaces.roles import Action, may, require
 
 if TYPE_CHECKING:
-    from jxfed.services import Services
+    from jxfed.runtime import Services
 
 MAX_EMOJI = 16
 
@@ -51,7 +51,7 @@ async def _record(post: Post, actor_uri: str, emoji: str, activity_id: str, base
         return False
     author = await local_actor_by_uri(base_url, post.author_uri)
     if author is not None and post.author_uri != actor_uri:
-        await notifications.notify_actor(author, NotificationKind.REACTION, actor_uri, post.uri)
+        await notifying.notify_actor(author, NotificationKind.REACTION, actor_uri, post.uri)
     return True
 
 

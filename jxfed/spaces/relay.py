@@ -44,7 +44,7 @@ from jxfed.spaces.roles import Action, NotAllowed, may, require
 from jxfed.spaces.visibility import may_read_post, peer_may_see_space
 
 if TYPE_CHECKING:
-    from jxfed.services import Services
+    from jxfed.runtime import Services
 
 log = logging.getLogger(__name__)
 MAX_CHARACTERS = 20_000

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from quart import Blueprint, Response, render_template, request
 
-from jxfed.actors.accounts import instance_actor
 from jxfed.actors.documents import actor_document, actor_id
+from jxfed.actors.local_actors import instance_actor
 from jxfed.actors.models import ActorKind
-from jxfed.collections.actors import actor_collection
+from jxfed.collections.actor_collections import actor_collection
 from jxfed.collections.pages import parse_cursor
 from jxfed.errors import NotFound
 from jxfed.spaces.directory import PublicActor, confidential_space_for, public_actor

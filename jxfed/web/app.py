@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from quart import Quart
 
-from jxfed.mastodon import api as mastodon_api
-from jxfed.services import Services
-from jxfed.web import actors, inbox, objects, wellknown
+from jxfed.runtime import Services
+from jxfed.web import actors, inboxes, objects, wellknown
 from jxfed.web.errors import register_error_handlers
 from jxfed.web.finishing import register_finishing
+from jxfed.web.mastodon import api as mastodon_api
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -21,7 +21,7 @@ def create_app(services: Services) -> Quart:
     app.extensions["jxfed"] = services
     app.register_blueprint(wellknown.blueprint)
     app.register_blueprint(actors.blueprint)
-    app.register_blueprint(inbox.blueprint)
+    app.register_blueprint(inboxes.blueprint)
     app.register_blueprint(objects.blueprint)
     mastodon_api.register(app)
     register_error_handlers(app)

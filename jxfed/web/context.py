@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from quart import current_app
 
-from jxfed.services import Services
+from jxfed.runtime import Services
 
 
 def services() -> Services:

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from jxfed.activitypub.peers import allow_peer
 from jxfed.actors.remote import remote_actor
-from jxfed.services import Services
+from jxfed.runtime import Services
 from jxfed.settings import Settings
 from tests.servers import free_port
 

@@ -18,8 +18,8 @@ from jxfed.activitypub.delivery import DeliveryWorker, enqueue
 from jxfed.activitypub.models import Delivery, HostState, QueueState
 from jxfed.activitypub.peers import allow_peer
 from jxfed.activitypub.transport import Signer, Transport, refuses_scheme
-from jxfed.actors.accounts import add_member
-from jxfed.services import Services
+from jxfed.actors.local_actors import add_member
+from jxfed.runtime import Services
 from jxfed.settings import Settings
 
 BODY = b'{"type":"Create"}'

@@ -30,11 +30,11 @@ from jxfed.activitypub.keyfetch import FetchedKey, KeyFetchError, parse_key_docu
 from jxfed.activitypub.models import Delivery, InboxItem
 from jxfed.activitypub.peers import allow_peer
 from jxfed.activitypub.signatures import HttpRequest, sign_cavage_request
-from jxfed.actors.accounts import add_member
-from jxfed.services import Services
+from jxfed.actors.local_actors import add_member
+from jxfed.runtime import Services
 from jxfed.settings import Settings
 from jxfed.spaces.models import Access, Membership, Post, Role, Space
-from jxfed.spaces.service import add_space
+from jxfed.spaces.registry import add_space
 from jxfed.web.app import create_app
 from jxfed.workers import start_services
 from tests.web.client import BASE, PEER, peer_private_key

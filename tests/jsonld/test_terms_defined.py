@@ -26,11 +26,11 @@ from jxfed.activitypub.models import Delivery
 from jxfed.activitypub.peers import allow_peer
 from jxfed.activitypub.proofs import verify_proof
 from jxfed.activitypub.shapes import normalise
-from jxfed.actors.accounts import add_member
+from jxfed.actors.local_actors import add_member
 from jxfed.actors.models import Follower, FollowState, LocalActor, OutboxActivity
-from jxfed.mastodon.boosts import boost, unboost
-from jxfed.services import Services
+from jxfed.runtime import Services
 from jxfed.settings import Settings
+from jxfed.spaces.boosts import boost, unboost
 from jxfed.spaces.editing import delete_post, edit_post
 from jxfed.spaces.follows import answer_follow_request, follow, unfollow
 from jxfed.spaces.joining import answer_join_request, invite, join, leave
@@ -46,8 +46,8 @@ from jxfed.spaces.models import (
 )
 from jxfed.spaces.posts import NoteOptions, publish_note
 from jxfed.spaces.reactions import react, unreact
+from jxfed.spaces.registry import add_space
 from jxfed.spaces.relay import post_in_space, post_to_remote_space
-from jxfed.spaces.service import add_space
 from jxfed.web.app import create_app
 from jxfed.workers import start_services
 from tests.databases import Templates

@@ -12,11 +12,11 @@ import pytest
 from jsonschema import Draft202012Validator
 from quart.typing import TestClientProtocol as Client
 
-from jxfed.actors.accounts import add_member
+from jxfed.actors.local_actors import add_member
 from jxfed.actors.models import Member
 from jxfed.settings import Settings
 from jxfed.spaces.models import Access, Membership, Role, Space
-from jxfed.spaces.service import add_space
+from jxfed.spaces.registry import add_space
 
 SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "mastodon-openapi" / "schema.json"
 PASSWORD = "correct-horse-battery"

@@ -11,15 +11,15 @@ from quart import Quart
 from quart.typing import TestClientProtocol as Client
 from tortoise import connections
 
-from jxfed.actors.accounts import add_member
+from jxfed.actors.local_actors import add_member
 from jxfed.actors.models import LocalActor, Member, RemoteActor
 from jxfed.errors import NotFound
-from jxfed.services import Services
+from jxfed.runtime import Services
 from jxfed.settings import Settings
 from jxfed.spaces.editing import delete_post
 from jxfed.spaces.models import Access, Membership, Role, Space
 from jxfed.spaces.publishing import publish
-from jxfed.spaces.service import add_space
+from jxfed.spaces.registry import add_space
 from tests.mastodon.conftest import BASE, assert_entity, bearer, password_token, register_app
 
 migration_0005 = importlib.import_module("jxfed.migrations.0005_account_counts_feed_indexes")

@@ -8,7 +8,7 @@ import jxfed
 from jxfed.actors.models import Member
 from jxfed.settings import Settings
 from jxfed.spaces.models import Access
-from jxfed.spaces.service import add_space
+from jxfed.spaces.registry import add_space
 from tests.mastodon.conftest import assert_entity, bearer, password_token, register_app
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from quart.typing import TestClientProtocol as Client
 
-from jxfed.actors.accounts import add_member
+from jxfed.actors.local_actors import add_member
 from jxfed.actors.models import LocalActor, Member
 from jxfed.settings import Settings
 from jxfed.spaces.models import Access, Membership, MembershipState, Notification
-from jxfed.spaces.service import add_space
+from jxfed.spaces.registry import add_space
 from tests.mastodon.conftest import PASSWORD, assert_entity, bearer, password_token, register_app
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from quart.typing import TestClientProtocol as Client
 
-from jxfed.actors.accounts import add_member
+from jxfed.actors.local_actors import add_member
 from jxfed.actors.models import Member
 from tests.mastodon.conftest import PASSWORD, App, register_app
 

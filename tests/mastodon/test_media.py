@@ -13,9 +13,9 @@ from typing import Any
 from quart.typing import TestClientProtocol as Client
 from werkzeug.datastructures import FileStorage
 
-from jxfed.mastodon.instance import IMAGE_SIZE_LIMIT
 from jxfed.settings import Settings
 from jxfed.spaces.models import Post
+from jxfed.web.mastodon.server_info import IMAGE_SIZE_LIMIT
 from tests.mastodon.conftest import World, assert_entity, bearer, post_status
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from quart.typing import TestClientProtocol as Client
 
-from jxfed.actors.accounts import add_member, member_by_name
+from jxfed.actors.local_actors import add_member, member_by_name
 from jxfed.actors.models import LocalActor, Member
-from jxfed.services import Services
+from jxfed.runtime import Services
 from jxfed.settings import Settings
 from jxfed.spaces import joining
 from jxfed.spaces.models import Access, Membership, MembershipState, Space
 from jxfed.spaces.publishing import publish
-from jxfed.spaces.service import add_space
+from jxfed.spaces.registry import add_space
 from tests.mastodon.conftest import PASSWORD, assert_entity, bearer, password_token, register_app
 
 

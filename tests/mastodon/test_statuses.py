@@ -7,7 +7,7 @@ from quart.typing import TestClientProtocol as Client
 
 from jxfed.spaces.models import Post, Space
 from jxfed.spaces.posts import MAX_CHARACTERS
-from jxfed.spaces.service import set_archived
+from jxfed.spaces.registry import set_archived
 from tests.mastodon.conftest import World, assert_entity, bearer, post_status, status_of
 
 

@@ -8,11 +8,11 @@ import pytest
 from quart import Quart
 
 from jxfed.activitypub.peers import allow_peer
-from jxfed.actors.accounts import add_member
+from jxfed.actors.local_actors import add_member
 from jxfed.actors.models import LocalActor
 from jxfed.settings import Settings
 from jxfed.spaces.models import Access
-from jxfed.spaces.service import add_space
+from jxfed.spaces.registry import add_space
 from jxfed.web.app import create_app
 from jxfed.workers import start_services
 from tests.web.client import PEER, fetch_peer_key

@@ -16,7 +16,7 @@ from quart.typing import TestClientProtocol as Client
 from jxfed.activitypub.proofs import create_proof
 from jxfed.activitypub.transport import Answer, FetchError
 from jxfed.actors.models import OutboxActivity, RemoteActor
-from jxfed.services import Services
+from jxfed.runtime import Services
 from jxfed.settings import Settings
 from jxfed.spaces import relay
 from jxfed.spaces.editing import delete_post, edit_post

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from quart.typing import TestClientProtocol as Client
 
-from jxfed.actors.accounts import add_member, member_by_name
+from jxfed.actors.local_actors import add_member, member_by_name
 from jxfed.actors.models import OutboxActivity
 from jxfed.settings import Settings
 from tests.web.client import BASE, fetch_json
