@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from jxfed import db
 from jxfed.activitypub.peers import allow_peer
-from jxfed.actors.accounts import add_member, ensure_instance_actor
+from jxfed.actors.local_actors import add_member, ensure_instance_actor
 from jxfed.actors.models import Profile
-from jxfed.instance import render_config
+from jxfed.instance_folder import render_config
 from jxfed.settings import SQLITE_FILE, Settings, load_settings
 from jxfed.spaces.models import Access
-from jxfed.spaces.service import add_space
+from jxfed.spaces.registry import add_space
 from tests.databases import in_own_loop
 
 if TYPE_CHECKING:
