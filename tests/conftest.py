@@ -23,6 +23,7 @@ from tests.keypool import CHEAP_SCRYPT_N, pooled_key_material
 from tests.servers import InstanceFactory
 
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+REAL_SCRYPT_N = passwords._N  # read before the session's economies lower it
 
 
 def _postgres_unreachable(exc: BaseException) -> None:
@@ -49,6 +50,13 @@ def economies() -> Iterator[None]:
         patch.setattr(local_actors, "generate_key_material", pooled_key_material)
         patch.setattr(passwords, "_N", CHEAP_SCRYPT_N)
         yield
+
+
+@pytest.fixture
+def real_scrypt(monkeypatch: pytest.MonkeyPatch) -> int:
+    """scrypt at its real cost, for the tests of passwords themselves."""
+    monkeypatch.setattr(passwords, "_N", REAL_SCRYPT_N)
+    return REAL_SCRYPT_N
 
 
 def postgres_database(templates: Templates) -> Iterator[str]:
