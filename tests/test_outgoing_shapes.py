@@ -126,6 +126,7 @@ async def test_every_activity_sent_is_taken_by_a_jxfed_peers_door(instance: Sett
     await change_role(services, sahel, actor, BRUNO, Role.READER)
     await remove_member(services, sahel, actor, BRUNO)
 
+    await services.close()
     sent: list[dict[str, Any]] = [
         orjson.loads(body) for body in await Delivery.all().values_list("body", flat=True)
     ]

@@ -189,13 +189,23 @@ def _object(value: Any, depth: int) -> Any:
     raise ShapeError("'object' must be an id or an object")
 
 
+# Tag types as JSON-LD compaction may leave them: prefixed, or a blank node when the sender's
+# context did not define the term (bovine sends `_:Hashtag` under the plain AS context).
+TAG_TYPES = {
+    f"{prefix}{kind}": kind for kind in ("Hashtag", "Mention", "Emoji") for prefix in ("as:", "_:")
+}
+
+
 def _objects(field: str, value: Any) -> list[dict[str, Any]]:
     values = value if isinstance(value, list) else [value]
     if not all(isinstance(item, Mapping) for item in values):
         raise ShapeError(f"'{field}' must hold objects")
-    if isinstance(value, list):
-        return value
-    return [dict(item) for item in values]
+    if isinstance(value, list) and not any(item.get("type") in TAG_TYPES for item in values):
+        return value  # already in shape: the very same list
+    return [
+        {**item, "type": TAG_TYPES[item["type"]]} if item.get("type") in TAG_TYPES else dict(item)
+        for item in values
+    ]
 
 
 def _text_from_map(shaped: dict[str, Any], field: str) -> None:

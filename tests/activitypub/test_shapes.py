@@ -42,6 +42,13 @@ def test_a_single_tag_object_becomes_a_list_of_one() -> None:
     assert shaped["object"]["tag"] == [mention]
 
 
+def test_a_hashtag_left_as_a_blank_node_or_prefixed_is_a_hashtag() -> None:
+    shaped = normalise(create(tag={"type": "_:Hashtag", "name": "#Bangui"}))
+    assert shaped["object"]["tag"] == [{"type": "Hashtag", "name": "#Bangui"}]
+    shaped = normalise(create(tag=[{"type": "as:Mention", "href": ALICE}]))
+    assert shaped["object"]["tag"] == [{"type": "Mention", "href": ALICE}]
+
+
 def test_actor_and_author_given_as_objects_or_lists_of_one_become_ids() -> None:
     shaped = normalise(
         {**create(attributedTo=[{"id": ALICE, "type": "Person"}]), "actor": {"id": ALICE}}

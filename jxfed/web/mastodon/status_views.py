@@ -15,7 +15,7 @@ from jxfed.activitypub.transport import FetchError, NotAPeer
 from jxfed.errors import JxfedError
 from jxfed.files.models import MediaAttachment
 from jxfed.spaces.models import Boost, Post, Reaction, Space
-from jxfed.spaces.visibility import Reader
+from jxfed.spaces.visibility import Reader, visible_posts
 from jxfed.web.mastodon.account_views import (
     account_entities,
     account_entity,
@@ -83,15 +83,17 @@ class StatusRenderer:
             media.setdefault(attached.post_id, []).append(  # type: ignore[attr-defined]
                 media_entity(self.services.settings, attached)
             )
+        # Counts and parents as the reader may see them (the visibility gate decides).
+        visible = Post.filter(visible_posts(self.reader))
         replies = Counter(
             str(uri)
-            for uri in await Post.filter(
-                in_reply_to__in=[p.uri for p in posts], deleted=False
-            ).values_list("in_reply_to", flat=True)
+            for uri in await visible.filter(in_reply_to__in=[p.uri for p in posts]).values_list(
+                "in_reply_to", flat=True
+            )
         )
         parents = {
             str(uri): (int(pid), str(author))
-            for pid, uri, author in await Post.filter(
+            for pid, uri, author in await visible.filter(
                 uri__in=[p.in_reply_to for p in posts if p.in_reply_to]
             ).values_list("id", "uri", "author_uri")
         }
