@@ -3,6 +3,8 @@ where it was addressed, with the visibility of its place, and bad requests are c
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from quart.typing import TestClientProtocol as Client
 
 from jxfed.spaces.models import Post, Space
@@ -153,3 +155,21 @@ async def test_deleting_answers_the_text_and_the_status_is_gone(
     assert deleted["text"] == "to redraft #tag"
     gone = await client.get(f"/api/v1/statuses/{posted['id']}")
     assert gone.status_code == 404
+
+
+async def test_replies_count_counts_only_the_replies_the_reader_may_see(
+    client: Client, world: World
+) -> None:
+    status = await status_of(client, world.amina, "A public note")
+    hidden = "https://peer.example/objects/private-reply"
+    await Post.create(  # a peer's reply addressed to amina alone: not public, in no space
+        uri=hidden,
+        author_uri="https://peer.example/users/dora",
+        content="<p>for amina only</p>",
+        in_reply_to=status["uri"],
+        public=False,
+        published=datetime.now(UTC),
+        document={"id": hidden, "type": "Note", "inReplyTo": status["uri"]},
+    )
+    shown = await client.get(f"/api/v1/statuses/{status['id']}", headers=bearer(world.bruno))
+    assert (await shown.get_json())["replies_count"] == 0
