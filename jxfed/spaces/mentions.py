@@ -17,6 +17,7 @@ from jxfed.actors.models import LocalActor
 from jxfed.actors.remote import resolve_account
 from jxfed.errors import JxfedError
 from jxfed.settings import parse_domain
+from jxfed.spaces.visibility import peer_may_see_actor
 
 if TYPE_CHECKING:
     from jxfed.runtime import Services
@@ -33,8 +34,9 @@ class Mention:
     uri: str
 
 
-async def find_mentions(services: Services, text: str) -> list[Mention]:
-    """The mentions in `text` that name a local actor or an actor of a peer."""
+async def find_mentions(services: Services, text: str, author: str) -> list[Mention]:
+    """The mentions in `text` that name a local actor or an actor of a peer, as `author` may
+    see them: a confidential space here is a free name to anyone outside it (plain text)."""
     found: dict[str, Mention] = {}
     for match in MENTION.finditer(text):
         name, host = match.group(1).lower(), (match.group(2) or "").lower()
@@ -43,7 +45,7 @@ async def find_mentions(services: Services, text: str) -> list[Mention]:
             continue
         if not host or host == services.settings.domain:
             actor = await LocalActor.get_or_none(name=name)
-            if actor is not None:
+            if actor is not None and await peer_may_see_actor(actor, author):
                 found[handle] = Mention(handle, services.actor_uri(actor))
             continue
         try:

@@ -113,7 +113,7 @@ async def build_create(
     author_uri = services.actor_uri(author)
     now = iso(datetime.now(UTC))
     object_id = new_activity_id(services.settings.base_url).replace("/activities/", "/objects/")
-    mentioned = await find_mentions(services, text)
+    mentioned = await find_mentions(services, text, author_uri)
     content, tags = render(text, mentioned, services.settings.base_url)
     if mention_recipients:  # never for a closed space: a mention must not widen its audience
         cc = [*cc, *(m.uri for m in mentioned if m.uri not in to and m.uri != author_uri)]

@@ -113,10 +113,10 @@ class Destination:
     public: bool
 
 
-async def _destination(services: Services, text: str) -> Destination:
+async def _destination(services: Services, text: str, author: str) -> Destination:
     """The space the status mentions (one at most), or none: a public note."""
     found: list[Destination] = []
-    for mention in await find_mentions(services, text):
+    for mention in await find_mentions(services, text, author):
         local = await space_of(services.settings.base_url, mention.uri)
         if local is not None:
             found.append(Destination(local.actor.name, local.access == Access.OPEN))
@@ -158,7 +158,7 @@ async def create_status(
     if parent is not None:  # a comment lands where its parent is, whatever it mentions
         destination = Destination(None, parent.public)
     else:
-        destination = await _destination(services, asked.text)
+        destination = await _destination(services, asked.text, services.actor_uri(member.actor))
     if destination.public and asked.visibility == "private":
         problem = "this status would be public (a note or an open space's post): ask public"
         raise ValidationFailed({"visibility": ("ERR_UNSUPPORTED", problem)})
