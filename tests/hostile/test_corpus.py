@@ -15,18 +15,16 @@ Signers: "mallory" and "alice" (members of the peer; mallory is a contributor of
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
-from cryptography.hazmat.primitives import serialization
 from quart import Quart
 from quart.typing import TestClientProtocol as Client
 
 from jxfed.activitypub.inbox import process_due
-from jxfed.activitypub.keyfetch import FetchedKey, KeyFetchError, parse_key_document
+from jxfed.activitypub.keyfetch import FetchedKey, KeyFetchError
 from jxfed.activitypub.models import Delivery, InboxItem
 from jxfed.activitypub.peers import allow_peer
 from jxfed.activitypub.signatures import HttpRequest, sign_cavage_request
@@ -37,7 +35,7 @@ from jxfed.spaces.models import Access, Membership, Post, Role, Space
 from jxfed.spaces.registry import add_space
 from jxfed.web.app import create_app
 from jxfed.workers import start_services
-from tests.web.client import BASE, PEER, peer_private_key
+from tests.web.client import BASE, PEER, peer_key, peer_private_key
 
 FREE_NAME = "no-such-space"  # the name a `same_as` request asks for
 CASES = sorted((Path(__file__).parent / "requests").glob("*.json"))
@@ -51,20 +49,9 @@ def _expand(value: Any) -> Any:
 
 async def fetch_key(key_id: str) -> FetchedKey:
     """Any actor of the peer answers with the peer's one test key; nobody else answers."""
-    owner = key_id.partition("#")[0]
-    if not owner.startswith(f"{PEER_URL}/"):
+    if not key_id.startswith(f"{PEER_URL}/"):
         raise KeyFetchError(f"{key_id} does not answer")
-    pem = (
-        peer_private_key()
-        .public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    )
-    document = {
-        "id": owner,
-        "type": "Person",
-        "publicKey": {"id": key_id, "owner": owner, "publicKeyPem": pem.decode()},
-    }
-    return parse_key_document(key_id, document, time.time())
+    return peer_key(key_id, "Person")
 
 
 KEY_IDS = {

@@ -11,7 +11,6 @@ to a peer: actors, collections and their pages, posts, a Tombstone, activities a
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from pprint import pformat
@@ -23,33 +22,14 @@ from pyld.jsonld import JsonLdError
 from jxfed.activitypub.dispatch import object_type
 from jxfed.activitypub.keys import multibase_to_ed25519_public
 from jxfed.activitypub.models import Delivery
-from jxfed.activitypub.peers import allow_peer
 from jxfed.activitypub.proofs import verify_proof
 from jxfed.activitypub.shapes import normalise
-from jxfed.actors.local_actors import add_member
-from jxfed.actors.models import Follower, FollowState, LocalActor, OutboxActivity
-from jxfed.runtime import Services
+from jxfed.actors.models import OutboxActivity
 from jxfed.settings import Settings
-from jxfed.spaces.boosts import boost, unboost
-from jxfed.spaces.editing import delete_post, edit_post
-from jxfed.spaces.follows import answer_follow_request, follow, unfollow
-from jxfed.spaces.joining import answer_join_request, invite, join, leave
-from jxfed.spaces.managing import change_role, remove_member
 from jxfed.spaces.models import (
-    Access,
-    Membership,
-    MembershipState,
-    Post,
     Reaction,
-    Role,
-    Space,
 )
-from jxfed.spaces.posts import NoteOptions, publish_note
-from jxfed.spaces.reactions import react, unreact
-from jxfed.spaces.registry import add_space
-from jxfed.spaces.relay import post_in_space, post_to_remote_space
 from jxfed.web.app import create_app
-from jxfed.workers import start_services
 from tests.databases import Templates
 from tests.jsonld.expansion import (
     NotKept,
@@ -58,8 +38,8 @@ from tests.jsonld.expansion import (
     keys_used,
     load_kept_context,
 )
-from tests.test_outgoing_shapes import BRUNO, CLARA, DELTA, PEER, _peer_actors
-from tests.web.client import BASE, fetch_json, fetch_peer_key, signed_get
+from tests.stories import Story, tell
+from tests.web.client import BASE, fetch_json, signed_get
 
 AS = "https://www.w3.org/ns/activitystreams"
 SEC = "https://w3id.org/security#"
@@ -85,100 +65,13 @@ def database_url(tmp_path: Path, templates: Templates) -> str:
     return templates.sqlite_copy(tmp_path / "test.sqlite3")
 
 
-@dataclass(slots=True)
-class Story:
-    services: Services
-    amina: LocalActor
-    note: str  # a public note with a mention, a hashtag, an image and a content warning
-    post: str  # an Article in the open space, edited and liked
-    comment: str  # deleted: a Tombstone
-
-
 @pytest.fixture
 async def story(instance: Settings) -> AsyncIterator[Story]:
-    """amina publishes, posts in spaces here and on the peer, edits, reacts, boosts, deletes,
-    follows, joins and leaves; her spaces invite, accept, refuse, change a role and remove."""
-    services = start_services(instance, key_fetcher=fetch_peer_key)
-    await allow_peer(PEER.removeprefix("https://"))
-    await _peer_actors()
-    member = await add_member("amina")
-    amina = member.actor
-    for slug, access in [("sahel", Access.OPEN), ("vigil", Access.ON_REQUEST)]:
-        await add_space(instance, slug, name=slug, access=access, owner="amina")
-    sahel, vigil = await Space.get(actor__name="sahel"), await Space.get(actor__name="vigil")
-    peer_inbox = f"{PEER}/inbox"
-    await Membership.create(space=sahel, actor_uri=BRUNO, inbox=peer_inbox, role=Role.CONTRIBUTOR)
-    await Follower.create(
-        followed=amina,
-        follower_uri=BRUNO,
-        inbox=peer_inbox,
-        follow_id=f"{BRUNO}#follow",
-        state=FollowState.ACCEPTED,
-    )
-
-    image = {
-        "type": "Document",
-        "mediaType": "image/png",
-        "url": f"{BASE}/media/0123.png",
-        "name": "A map of the region",
-        "width": 640,
-        "height": 480,
-    }
-    options = NoteOptions(attachments=(image,), summary="Field report", language="fr")
-    note = await publish_note(services, amina, "Rapport @bruno@peer.example #Sahel", None, options)
-    await boost(services, member, note)
-    await unboost(services, member, note)
-    post = await post_in_space(services, sahel, amina, "Weekly brief #Sahel", title="Brief")
-    comment = await post_in_space(services, sahel, amina, "A comment", in_reply_to=post.uri)
-    await edit_post(services, amina, post.uri, "Weekly brief, corrected", title="Brief")
-    await react(services, amina, post.uri)
-    await unreact(services, amina, post.uri)
-    await react(services, amina, post.uri, "🔥")
-    await delete_post(services, amina, comment.uri)
-    abroad = await post_to_remote_space(services, amina, DELTA, "Field notes", title="Notes")
-    await edit_post(services, amina, abroad.uri, "Field notes, corrected", title="Notes")
-    await delete_post(services, amina, abroad.uri)
-    theirs = f"{PEER}/objects/1"  # bruno's post in delta, as delta announced it here
-    await Post.create(
-        uri=theirs,
-        author_uri=BRUNO,
-        audience=DELTA,
-        public=True,
-        content="<p>theirs</p>",
-        published=datetime.now(UTC),
-        document={"id": theirs, "type": "Note", "attributedTo": BRUNO, "audience": DELTA},
-    )
-    await react(services, amina, theirs)
-    await unreact(services, amina, theirs)
-    await follow(services, amina, BRUNO)
-    await unfollow(services, amina, BRUNO)
-    await join(services, amina, DELTA)
-    await leave(services, amina, DELTA)
-    await invite(services, vigil, amina, CLARA)
-    for name, accept in [("dora", True), ("emil", False)]:
-        await Membership.create(
-            space=vigil,
-            actor_uri=f"{PEER}/users/{name}",
-            inbox=peer_inbox,
-            role=Role.READER,
-            state=MembershipState.PENDING,
-            activity_id=f"{PEER}/users/{name}#join",
-        )
-        await answer_join_request(services, vigil, f"{PEER}/users/{name}", accept=accept)
-    await Follower.create(
-        followed=await vigil.actor,
-        follower_uri=f"{PEER}/users/fatou",
-        inbox=peer_inbox,
-        follow_id=f"{PEER}/users/fatou#follow",
-        state=FollowState.PENDING,
-    )
-    await answer_follow_request(services, vigil, f"{PEER}/users/fatou", accept=False)
-    await change_role(services, sahel, amina, BRUNO, Role.READER)
-    await remove_member(services, sahel, amina, BRUNO)
+    told = await tell(instance)
     try:
-        yield Story(services, amina, note.uri, post.uri, comment.uri)
+        yield told
     finally:
-        await services.close()
+        await told.services.close()
 
 
 def test_the_check_sees_every_kind_of_undefined_term() -> None:

@@ -34,21 +34,27 @@ def peer_private_key() -> RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-async def fetch_peer_key(key_id: str) -> FetchedKey:
-    """What fetching a key id answers: the peer's actor document, or nothing."""
-    if key_id != PEER_KEY_ID:
-        raise KeyFetchError(f"{key_id} does not answer")
+def peer_key(key_id: str, kind: str = "Application") -> FetchedKey:
+    """The key an actor of the peer publishes at `key_id` (every one signs with the peer's key)."""
+    owner = key_id.partition("#")[0]
     pem = (
         peer_private_key()
         .public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     document = {
-        "id": PEER_ACTOR,
-        "type": "Application",
-        "publicKey": {"id": PEER_KEY_ID, "owner": PEER_ACTOR, "publicKeyPem": pem.decode()},
+        "id": owner,
+        "type": kind,
+        "publicKey": {"id": key_id, "owner": owner, "publicKeyPem": pem.decode()},
     }
     return parse_key_document(key_id, document, time.time())
+
+
+async def fetch_peer_key(key_id: str) -> FetchedKey:
+    """What fetching a key id answers: the peer's instance actor document, or nothing."""
+    if key_id != PEER_KEY_ID:
+        raise KeyFetchError(f"{key_id} does not answer")
+    return peer_key(key_id)
 
 
 def local(url: str) -> str:
