@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -20,10 +20,14 @@ from jxfed.web.app import create_app
 from jxfed.workers import start_services
 from tests.databases import POSTGRES_URL, Templates, admin, drop_postgres, in_own_loop
 from tests.keypool import CHEAP_SCRYPT_N, pooled_key_material
-from tests.servers import InstanceFactory
+from tests.servers import InstanceFactory, kept, stop_kept
 
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 REAL_SCRYPT_N = passwords._N  # read before the session's economies lower it
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    stop_kept()  # the networks and templates kept for the whole test process
 
 
 def _postgres_unreachable(exc: BaseException) -> None:
@@ -34,13 +38,15 @@ def _postgres_unreachable(exc: BaseException) -> None:
 
 
 @pytest.fixture(scope="session")
-def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
-    """Migrated template databases of this test process (one per xdist worker)."""
-    made = Templates(tmp_path_factory.mktemp("templates"))
-    try:
-        yield made
-    finally:
-        made.drop()
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
+    """Migrated template databases of this test process (one per xdist worker), kept until
+    it exits (see tests.servers.kept)."""
+
+    def make() -> tuple[Templates, Callable[[], None]]:
+        made = Templates(tmp_path_factory.mktemp("templates"))
+        return made, made.drop
+
+    return kept("templates", make)
 
 
 @pytest.fixture(scope="session", autouse=True)

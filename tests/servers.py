@@ -7,18 +7,22 @@ process (`Instance.seed`): a dozen command-line processes per network cost secon
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from jxfed import db
+from jxfed import cli, db
 from jxfed.activitypub.peers import allow_peer
 from jxfed.actors.local_actors import add_member, ensure_instance_actor
 from jxfed.actors.models import Profile
@@ -61,6 +65,47 @@ def jxfed(
     return result
 
 
+_cli_lock = threading.Lock()
+
+
+def jxfed_here(
+    *args: str, stdin: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """The `jxfed` command line run in this process (same parser, same commands, same output
+    and exit status), for the stories that drive servers with it dozens of times: a process
+    costs a few hundred milliseconds of start-up. tests/test_cli.py runs real processes."""
+    out, err = io.StringIO(), io.StringIO()
+
+    def run() -> int:
+        with (
+            _cli_lock,
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+            _stdin(stdin),
+        ):
+            try:
+                return cli.main(list(args))
+            except SystemExit as exit:  # argparse refusals
+                return exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+
+    with ThreadPoolExecutor(1) as pool:  # its own event loop, whatever the caller runs
+        code = pool.submit(run).result(timeout=120)
+    result = subprocess.CompletedProcess(["jxfed", *args], code, out.getvalue(), err.getvalue())
+    if check and code != 0:
+        raise AssertionError(f"jxfed {' '.join(args)} failed: {result.stderr}")
+    return result
+
+
+@contextlib.contextmanager
+def _stdin(text: str | None) -> Iterator[None]:
+    saved = sys.stdin
+    sys.stdin = io.StringIO(text or "")
+    try:
+        yield
+    finally:
+        sys.stdin = saved
+
+
 @dataclass
 class Instance:
     """One running instance: its folder, domain and server process."""
@@ -80,7 +125,8 @@ class Instance:
     def cli(
         self, *args: str, stdin: str | None = None, check: bool = True
     ) -> subprocess.CompletedProcess[str]:
-        return jxfed("--dir", str(self.directory), *args, stdin=stdin, check=check)
+        """The command line on this instance (in this process: see `jxfed_here`)."""
+        return jxfed_here("--dir", str(self.directory), *args, stdin=stdin, check=check)
 
     @property
     def settings(self) -> Settings:
@@ -150,26 +196,64 @@ class Instance:
     def wait_ready(self) -> None:
         """Wait until the launched server answers NodeInfo discovery."""
         assert self.process is not None
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"server exited: {self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/.well-known/nodeinfo", timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError(f"server did not start: {self.log.read_text()}")
+        wait_until_serving(self.process, self.url, self.log, "server")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.process = None
+
+
+def wait_until_serving(
+    process: subprocess.Popen[bytes], url: str, log: Path, what: str = "server"
+) -> None:
+    """Wait until the server at `url` answers NodeInfo discovery; fail with its log if not."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"{what} exited: {log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/.well-known/nodeinfo", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{what} did not start: {log.read_text()}")
+
+
+def stop_process(process: subprocess.Popen[bytes] | None) -> None:
+    """Ask a server to stop; kill it if it has not within ten seconds."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+_kept: dict[str, object] = {}
+_stops: list[Callable[[], None]] = []
+
+
+def kept(key: str, make: Callable[[], tuple[T, Callable[[], None]]]) -> T:
+    """One value per test process under `key`, made on first use, stopped at the session's
+    end (`stop_kept`, from tests/conftest.py).
+
+    For what costs seconds to build (a migrated template, a network with a story played on
+    it): pytest-xdist tears a module's fixtures down whenever a worker waits for its next test,
+    which built such a module fixture twice or more per run.
+    """
+    if key not in _kept:
+        value, stop = make()
+        _kept[key] = value
+        _stops.append(stop)
+    return _kept[key]  # type: ignore[return-value]
+
+
+def stop_kept() -> None:
+    """Stop what `kept` made, newest first."""
+    while _stops:
+        _stops.pop()()
+    _kept.clear()
 
 
 def start_all(instances: Iterable[Instance]) -> None:

@@ -16,17 +16,16 @@ import re
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.servers import stop_process, wait_until_serving
+
 BOVINE_HERD_VERSION = "0.5.19"
 SIDE = Path(__file__).with_name("bovine_side.py")
-STARTUP_SECONDS = 30
 PIP_SECONDS = 900
 
 # JSON-LD contexts bovine compacts with. Offline, bovine caches them as empty (it cannot
@@ -197,25 +196,10 @@ class BovinePeer:
 
     def wait_ready(self) -> None:
         assert self.process is not None
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"bovine-herd exited: {self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/.well-known/nodeinfo", timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError(f"bovine-herd did not start: {self.log.read_text()}")
+        wait_until_serving(self.process, self.url, self.log, "bovine-herd")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.process = None
 
     def sent(self) -> list[tuple[str, dict[str, Any]]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from tests.federation.network import (
     private_key_of,
     signed,
 )
-from tests.servers import InstanceFactory
+from tests.servers import InstanceFactory, kept
 
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("confidentiality")]
 
@@ -109,24 +109,33 @@ def _inbox_count(directory: Path, text: str) -> int:
         )
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", "postgres"])
 def world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, templates: Templates
-) -> Iterator[World]:
-    root = tmp_path_factory.mktemp(f"confidential-{request.param}")
-    urls: Iterator[str] = (
-        iter([f"sqlite://{root / 'a.sqlite3'}"])
-        if request.param == "sqlite"
-        else postgres_database(templates)
-    )
-    database_url = next(urls)
-    factory = InstanceFactory(root, database_url, templates)
-    try:
-        yield asyncio.run(build(make_network(factory)))
-    finally:
-        factory.stop_all()
-        for _ in urls:  # drops the PostgreSQL database
-            pass
+) -> World:
+    """The story, played once per database kind and test process (see `kept`)."""
+
+    def make() -> tuple[World, Callable[[], None]]:
+        root = tmp_path_factory.mktemp(f"confidential-{request.param}")
+        urls: Iterator[str] = (
+            iter([f"sqlite://{root / 'a.sqlite3'}"])
+            if request.param == "sqlite"
+            else postgres_database(templates)
+        )
+        factory = InstanceFactory(root, next(urls), templates)
+
+        def stop() -> None:
+            factory.stop_all()
+            for _ in urls:  # drops the PostgreSQL database
+                pass
+
+        try:
+            return asyncio.run(build(make_network(factory))), stop
+        except BaseException:
+            stop()
+            raise
+
+    return kept(f"confidentiality-{request.param}", make)
 
 
 def test_nothing_of_the_space_is_delivered_to_c(world: World) -> None:
