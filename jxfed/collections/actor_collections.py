@@ -14,13 +14,14 @@ from jxfed.errors import NotFound
 from jxfed.settings import Settings
 from jxfed.spaces.models import Access, Membership, MembershipState, Space
 from jxfed.spaces.posts import carries_proof
+from jxfed.spaces.visibility import hidden_space_uris
 
 ACTOR_COLLECTIONS = ("outbox", "followers", "following")
 SPACE_COLLECTIONS = (*ACTOR_COLLECTIONS, "members")
 Render = Callable[[Sequence[Any]], Awaitable[list[Any]]]
 
 
-def _items(
+async def _items(
     settings: Settings, actor: LocalActor, space: Space | None, name: str
 ) -> tuple[QuerySet[Any], Render]:
     """The rows of a collection and how each becomes an item."""
@@ -48,7 +49,10 @@ def _items(
         async def target_ids(rows: Sequence[Following]) -> list[Any]:
             return [row.target_uri for row in rows]
 
-        return Following.filter(follower=actor, state=FollowState.ACCEPTED), target_ids
+        # Whoever asks, a member's follows never name a space that hides itself.
+        hidden = await hidden_space_uris(settings.base_url)
+        follows = Following.filter(follower=actor, state=FollowState.ACCEPTED)
+        return follows.exclude(target_uri__in=hidden) if hidden else follows, target_ids
 
     async def member_ids(rows: Sequence[Membership]) -> list[Any]:
         return [row.actor_uri for row in rows]
@@ -79,7 +83,7 @@ async def actor_collection(
     if name not in allowed:
         raise NotFound(f"no collection {name!r} on this actor")
     collection_id = f"{actor_id(settings, actor)}/{name}"
-    query, render = _items(settings, actor, space, name)
+    query, render = await _items(settings, actor, space, name)
     if cursor is None:
         return collection_summary(collection_id, await query.count())
     return await collection_page(collection_id, query, cursor, render)

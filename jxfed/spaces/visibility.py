@@ -123,3 +123,18 @@ async def peer_may_see_actor(actor: LocalActor, signer: str) -> bool:
         return True
     space = await Space.get_or_none(actor=actor)
     return space is not None and await peer_may_see_space(space, signer)
+
+
+async def hidden_space_uris(base_url: str) -> list[str]:
+    """The spaces no outsider may learn of: the confidential ones here, and the spaces of peers
+    that hide themselves (`discoverable: false`). A list that names memberships leaves them out."""
+    hidden = [
+        f"{base_url}/spaces/{name}"
+        for name in await Space.filter(access=Access.CONFIDENTIAL).values_list(
+            "actor__name", flat=True
+        )
+    ]
+    for uri, document in await RemoteActor.filter(kind="Group").values_list("uri", "document"):
+        if isinstance(document, dict) and document.get("discoverable", True) is False:
+            hidden.append(str(uri))
+    return hidden

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gzip
+from datetime import UTC, datetime
 
 import orjson
 import pytest
 from quart.typing import TestClientProtocol as Client
 
+from jxfed.actors.models import Following, FollowState, RemoteActor
 from tests.web.client import AP, BASE, assert_json_error, fetch_json, local, signed_get, vary
 from tests.web.conftest import Cast
 from tests.web.publishing import publish
@@ -210,3 +212,32 @@ async def test_small_answer_is_not_compressed(client: Client, cast: Cast) -> Non
     assert response.status_code == 200
     assert "Content-Encoding" not in response.headers
     assert (await response.get_json())["totalItems"] == 0
+
+
+async def test_a_members_following_never_names_a_space_that_hides_itself(
+    client: Client, cast: Cast
+) -> None:
+    open_space, hidden_space = (
+        "https://peer.example/spaces/sahel",
+        "https://peer.example/spaces/w17",
+    )
+    for uri, discoverable in [(open_space, True), (hidden_space, False)]:
+        await RemoteActor.create(
+            uri=uri,
+            kind="Group",
+            inbox=f"{uri}/inbox",
+            document={"id": uri, "type": "Group", "discoverable": discoverable},
+            fetched_at=datetime.now(UTC),
+        )
+    local_hidden = f"{BASE}/spaces/litigation"  # amina's own confidential space
+    for target in (open_space, hidden_space, local_hidden):
+        await Following.create(
+            follower=cast.amina,
+            target_uri=target,
+            follow_id=f"{target}#join",
+            state=FollowState.ACCEPTED,
+        )
+    following = f"{BASE}/users/amina/following"
+    assert (await fetch_json(client, following))["totalItems"] == 1
+    page = await fetch_json(client, f"{following}?page=true")
+    assert page["orderedItems"] == [open_space]
