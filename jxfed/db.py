@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.backends.sqlite.client import SqliteTransactionWrapper
 from tortoise.connection import get_connection
+from tortoise.exceptions import TransactionManagementError
 from tortoise.migrations.executor import MigrationExecutor
 
 from jxfed.errors import ConfigError
@@ -43,6 +46,25 @@ async def _executor() -> MigrationExecutor:
 
 
 _current: dict[str, Any] = {}
+
+
+async def _begin_immediate(self: SqliteTransactionWrapper) -> None:
+    """A transaction on SQLite takes the write lock when it begins (`BEGIN IMMEDIATE`).
+
+    Tortoise begins with a plain (deferred) `BEGIN`: a transaction that reads, then writes,
+    while another process (a server's worker, a command) commits in between cannot upgrade
+    its snapshot and fails at once with "database is locked", without waiting. Taken at the
+    start, the lock is waited for (SQLite's busy timeout) and the transaction goes through.
+    """
+    try:
+        await self._connection.commit()
+        await self._connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise TransactionManagementError(exc) from exc
+
+
+# Tortoise is pinned (pyproject.toml): its SQLite transaction begins here, and nowhere else.
+SqliteTransactionWrapper.begin = _begin_immediate  # type: ignore[method-assign]
 
 
 def tortoise_config_current() -> dict[str, Any]:

@@ -88,24 +88,32 @@ class Transport:
         self._scheme_of = scheme_of
         self._remember_scheme = remember_scheme
         self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self._session: aiohttp.ClientSession | None = None
+        self._sessions: dict[str, aiohttp.ClientSession] = {}
         self._schemes: dict[str, str] = {}
 
-    def session(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
+    def session(self, method: str = "POST") -> aiohttp.ClientSession:
+        """The pooled client for deliveries (POST), or the one for fetches (GET).
+
+        Two pools: a peer restarted with deliveries waiting gets up to eight of them at once,
+        and to check their signatures it fetches our keys, which makes us fetch its key; in one
+        shared pool that fetch could wait behind the eight deliveries, which wait for it.
+        """
+        kind = "fetch" if method == "GET" else "deliver"
+        session = self._sessions.get(kind)
+        if session is None or session.closed:
             connector = aiohttp.TCPConnector(limit=256, limit_per_host=8, ttl_dns_cache=300)
-            self._session = aiohttp.ClientSession(
+            session = self._sessions[kind] = aiohttp.ClientSession(
                 connector=connector, timeout=self._timeout, headers={"User-Agent": USER_AGENT}
             )
-        return self._session
+        return session
 
     def know_scheme(self, host: str, scheme: str) -> None:
         """Remember a host's signature scheme, read in bulk by the delivery worker."""
         self._schemes.setdefault(host, scheme)
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
+        for session in self._sessions.values():
+            await session.close()
 
     async def _check_peer(self, url: str) -> str:
         host = host_of(url)
@@ -117,7 +125,7 @@ class Transport:
         self, method: str, url: str, body: bytes, signer: Signer, scheme: str, extra: dict[str, str]
     ) -> Answer:
         headers = {**extra, **sign(method, url, body, signer, scheme)}
-        async with self.session().request(
+        async with self.session(method).request(
             method, url, data=body or None, headers=headers, allow_redirects=False
         ) as response:
             payload = await response.content.read(MAX_FETCH_BYTES + 1)

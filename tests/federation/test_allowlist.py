@@ -237,6 +237,12 @@ async def test_a_never_sends_anything_to_c(net: Network) -> None:
     refused = net.c.cli("users", "follow", "carla", f"amina@{net.a.domain}", check=False)
     assert refused.returncode != 0 and "403" in refused.stderr
     net.b.cli("users", "follow", "bruno", f"amina@{net.a.domain}")
+
+    async def followed() -> bool:
+        """A accepted bruno's follow (B shows it accepted)."""
+        return "accepted" in net.b.cli("users", "following", "bruno").stdout
+
+    await eventually(followed)
     net.a.cli("users", "post", "amina", "For peers only")
 
     async def delivered() -> bool:
