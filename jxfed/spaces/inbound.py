@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jxfed.activitypub.dispatch import Activity, Apply, Handler
+from jxfed.activitypub.policy import host_of
 from jxfed.actors.models import Follower
 from jxfed.spaces.editing import EditHandlers
 from jxfed.spaces.follows import FollowHandlers
@@ -119,4 +120,30 @@ async def recorded_activity(
 
 def register_routes(services: Services) -> None:
     for route in routes(services):
-        services.dispatcher.register(route.activity, route.object, route.handler)
+        handler = route.handler
+        if route.activity == "Announce" and route.object is not None:
+            handler = _unless_ours(services, handler)
+        services.dispatcher.register(route.activity, route.object, handler)
+
+
+def _unless_ours(services: Services, handler: Handler) -> Handler:
+    """A space of a peer announces to every member's instance, the author's too: what one of
+    our own members did is already applied here (and a confidential post, without a proof,
+    would be fetched from ourselves)."""
+    own = services.settings.domain
+
+    async def handle(activity: Activity) -> Apply | None:
+        inner = activity.get("object")
+        author = inner.get("actor") if isinstance(inner, Mapping) else None
+        if isinstance(author, str) and _host_or_none(author) == own:
+            return None
+        return await handler(activity)
+
+    return handle
+
+
+def _host_or_none(uri: str) -> str | None:
+    try:
+        return host_of(uri)
+    except ValueError:
+        return None

@@ -90,8 +90,9 @@ async def test_a_remote_members_post_reaches_a_third_members_instance(net: Netwo
     net.c.cli("users", "accept-invite", "carla", space)
 
     async def carla_in() -> bool:
-        """A lists carla as a member."""
-        return f"{net.c.url}/users/carla\t" in net.a.cli("spaces", "members", "litigation").stdout
+        """A lists carla as a member (her Accept of the invitation arrived)."""
+        members = net.a.cli("spaces", "members", "litigation").stdout
+        return f"{net.c.url}/users/carla\tcontributor\taccepted" in members
 
     await eventually(carla_in)
     net.b.cli("users", "post", "bruno", "Interview notes, Agadez", "--space", space)
