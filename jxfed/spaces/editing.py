@@ -15,14 +15,14 @@ from tortoise.transactions import in_transaction
 
 from jxfed.activitypub.dispatch import Activity, Apply
 from jxfed.actors import activities
-from jxfed.actors.models import Following, FollowState, LocalActor, OutboxActivity
+from jxfed.actors.models import LocalActor, OutboxActivity
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import NotFound
 from jxfed.spaces import stats
 from jxfed.spaces.audience import deliver, followers_inboxes
 from jxfed.spaces.models import Membership, MembershipState, Post, PostRevision, Space
 from jxfed.spaces.posts import authored, iso, sanitise, text_to_html
-from jxfed.spaces.relay import access_of, authentic_activity, authentic_create, relay
+from jxfed.spaces.relay import access_of, authentic_activity, authentic_create, joined_here, relay
 from jxfed.spaces.roles import Action, NotAllowed, may, require
 
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ class EditHandlers:
         """A space of a peer announces an edit or a deletion of one of its posts."""
         space_uri = announce["actor"]
         inner = announce["object"]
-        if not await Following.filter(target_uri=space_uri, state=FollowState.ACCEPTED).exists():
+        if not await joined_here(space_uri):
             return None
         post = await Post.get_or_none(uri=str(_object_id(inner)), audience=space_uri)
         if post is None or post.deleted:

@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 from jxfed.activitypub.dispatch import Activity, Apply
 from jxfed.actors import activities
 from jxfed.actors.activities import new_activity_id
-from jxfed.actors.models import Following, FollowState, LocalActor
+from jxfed.actors.models import LocalActor
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest, NotFound
@@ -27,7 +27,7 @@ from jxfed.spaces import notifying
 from jxfed.spaces.audience import deliver
 from jxfed.spaces.models import Membership, MembershipState, NotificationKind, Post, Reaction, Space
 from jxfed.spaces.posts import authored
-from jxfed.spaces.relay import access_of, authentic_activity, relay, withdrawn
+from jxfed.spaces.relay import access_of, authentic_activity, joined_here, relay, withdrawn
 from jxfed.spaces.roles import Action, may, require
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ class ReactionHandlers:
     async def on_announced(self, announce: Activity) -> Apply | None:
         like = announce["object"]
         space_uri = announce["actor"]
-        if not await Following.filter(target_uri=space_uri, state=FollowState.ACCEPTED).exists():
+        if not await joined_here(space_uri):
             return None
         post = await Post.get_or_none(uri=str(like.get("object")), audience=space_uri)
         if post is None or not await authentic_activity(self.services, like):
@@ -191,7 +191,7 @@ class ReactionHandlers:
         """A space of a peer announces that a member took back a like of one of its posts."""
         undo = announce["object"]
         space_uri = announce["actor"]
-        if not await Following.filter(target_uri=space_uri, state=FollowState.ACCEPTED).exists():
+        if not await joined_here(space_uri):
             return None
         reaction = await _undone(undo)
         if reaction is None or not await withdrawn(self.services, undo):

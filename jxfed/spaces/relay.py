@@ -364,6 +364,17 @@ async def _members_of_peer_space(
     return found
 
 
+async def joined_here(space_uri: str) -> bool:
+    """Whether a member here is in (or asked to join) a space of a peer that announces to us.
+
+    A join still waiting for its Accept counts: the space sends its Accept and its next
+    announces one after the other, and they may arrive in either order.
+    """
+    return await Following.filter(
+        target_uri=space_uri, state__in=[FollowState.ACCEPTED, FollowState.PENDING]
+    ).exists()
+
+
 def multikey_of(actor: Mapping[str, Any], method: str) -> Ed25519PublicKey:
     """The Ed25519 key an actor publishes as the Multikey `method` (FEP-521a)."""
     entries = actor.get("assertionMethod")
@@ -435,7 +446,7 @@ class RelayHandlers:
     async def on_announce(self, activity: Mapping[str, Any]) -> Apply | None:
         """A space of a peer announces a post to its members here."""
         space_uri = activity["actor"]
-        if not await Following.filter(target_uri=space_uri, state=FollowState.ACCEPTED).exists():
+        if not await joined_here(space_uri):
             return None
         create = await authentic_create(self.services, activity["object"])
         if create["object"].get("audience") != space_uri:
