@@ -61,11 +61,11 @@ async def test_kill_9_of_either_side_loses_no_post_and_applies_each_once(
     ]
 
 
+# Several worker processes share one database only on PostgreSQL (SQLite serves one process).
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 async def test_several_workers_on_one_postgresql_database_never_send_twice(
     instances: InstanceFactory, database_url: str
 ) -> None:
-    if not database_url.startswith("postgres"):
-        pytest.skip("several worker processes share a database only on PostgreSQL")
     a = instances.create("a")
     a.cli("users", "add", "amina")
     sink = Sink()
