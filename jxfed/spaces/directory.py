@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from jxfed.actors.models import ActorKind, LocalActor, Member, OutboxActivity
 from jxfed.errors import NotFound
 from jxfed.spaces.models import Access, Space
-from jxfed.spaces.visibility import peer_may_see_space
+from jxfed.spaces.visibility import Signer, may_see
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ async def confidential_space_for(name: str, signer: str) -> PublicActor:
     space = await Space.get_or_none(actor__name=name, access=Access.CONFIDENTIAL).select_related(
         "actor"
     )
-    if space is None or not await peer_may_see_space(space, signer):
+    if space is None or not await may_see(Signer(signer), space):
         raise NotFound(f"no space named {name!r} here")
     return PublicActor(space.actor, space)
 

@@ -20,7 +20,7 @@ from jxfed.errors import BadRequest, NotFound
 from jxfed.spaces import notifying
 from jxfed.spaces.audience import deliver
 from jxfed.spaces.models import Access, Space
-from jxfed.spaces.visibility import peer_may_see_actor
+from jxfed.spaces.visibility import Signer, may_see
 
 if TYPE_CHECKING:
     from jxfed.runtime import Services
@@ -57,7 +57,7 @@ class FollowHandlers:
         if not isinstance(target, str):
             return None
         followed = await local_actor_by_uri(self.base, target)
-        if followed is None or not await peer_may_see_actor(followed, activity["actor"]):
+        if followed is None or not await may_see(Signer(activity["actor"]), followed):
             return None  # a confidential space is silent, as a name that does not exist
         follower = await remote_actor(self.services, activity["actor"])
         decision = await follow_decision(followed)

@@ -36,7 +36,7 @@ from jxfed.spaces.roles import (
     require,
     roles_that_may,
 )
-from jxfed.spaces.visibility import peer_may_see_space
+from jxfed.spaces.visibility import Signer, may_see
 
 if TYPE_CHECKING:
     from jxfed.runtime import Services
@@ -74,7 +74,7 @@ class JoinHandlers:
 
     async def on_join(self, activity: Activity) -> Apply | None:
         space = await space_of(self.base, activity.get("object"))
-        if space is None or not await peer_may_see_space(space, activity["actor"]):
+        if space is None or not await may_see(Signer(activity["actor"]), space):
             return None  # a confidential space is silent, as a name that does not exist
         joiner = await remote_actor(self.services, activity["actor"])
         space_uri = self.services.actor_uri(space.actor)

@@ -17,7 +17,7 @@ from jxfed.actors.models import LocalActor
 from jxfed.actors.remote import resolve_account
 from jxfed.errors import JxfedError
 from jxfed.settings import parse_domain
-from jxfed.spaces.visibility import peer_may_see_actor
+from jxfed.spaces.visibility import Signer, may_see
 
 if TYPE_CHECKING:
     from jxfed.runtime import Services
@@ -45,7 +45,7 @@ async def find_mentions(services: Services, text: str, author: str) -> list[Ment
             continue
         if not host or host == services.settings.domain:
             actor = await LocalActor.get_or_none(name=name)
-            if actor is not None and await peer_may_see_actor(actor, author):
+            if actor is not None and await may_see(Signer(author), actor):
                 found[handle] = Mention(handle, services.actor_uri(actor))
             continue
         try:

@@ -41,7 +41,7 @@ from jxfed.spaces.joining import space_of
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
 from jxfed.spaces.posts import NO_OPTIONS, NoteOptions, build_create, reply_allowed, store_post
 from jxfed.spaces.roles import Action, NotAllowed, may, require
-from jxfed.spaces.visibility import may_read_post, peer_may_see_space
+from jxfed.spaces.visibility import Signer, may_see
 
 if TYPE_CHECKING:
     from jxfed.runtime import Services
@@ -293,7 +293,7 @@ _peer_space_members: dict[str, tuple[float, frozenset[str]]] = {}
 
 
 async def may_fetch(services: Services, post: Post, signer: str) -> bool:
-    """Whether `signer` may fetch a post here (or an activity about it): as `may_read_post`
+    """Whether `signer` may fetch a post here (or an activity about it): as `may_see`
     says, or, for a post in a peer's space that is not public, when that space's instance
     lists the signer as a member or as the instance actor of a member's instance: the space
     alone knows its members, and their instances fetch its unproved posts from here.
@@ -301,7 +301,7 @@ async def may_fetch(services: Services, post: Post, signer: str) -> bool:
     The list is kept a minute (a removed member's instance may read for that long); a signer
     not on it has it fetched again, at most every few seconds, so that a new member's
     instance is not refused while its first posts arrive."""
-    if await may_read_post(post, signer):
+    if await may_see(Signer(signer), post):
         return True
     if post.public or post.space_id is not None or not post.audience:  # type: ignore[attr-defined]
         return False
@@ -415,7 +415,7 @@ class RelayHandlers:
         refused with a Reject to the author's instance, which then stops showing it."""
         note = activity["object"]
         author = activity["actor"]
-        if not await peer_may_see_space(space, author):
+        if not await may_see(Signer(author), space):
             return None  # silence, as for a space that does not exist
         needed = Action.COMMENT if note.get("inReplyTo") else Action.POST
         known = await Membership.get_or_none(space=space, actor_uri=author)

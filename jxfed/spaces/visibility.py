@@ -62,7 +62,7 @@ def visible_posts(reader: Reader) -> Q:
     return Q(allowed, deleted=False)
 
 
-async def may_see_space(reader: Reader, space: Space) -> bool:
+async def _reader_sees_space(reader: Reader, space: Space) -> bool:
     if space.access != Access.CONFIDENTIAL or space.id in reader.space_ids:
         return True
     if reader.uri is None:
@@ -72,14 +72,14 @@ async def may_see_space(reader: Reader, space: Space) -> bool:
     ).exists()
 
 
-def may_see_remote(reader: Reader, actor: RemoteActor) -> bool:
+def _reader_sees_remote(reader: Reader, actor: RemoteActor) -> bool:
     """A peer's space that hides itself (not discoverable) only to those who are in it."""
     if actor.kind != "Group" or actor.document.get("discoverable", True) is not False:
         return True
     return actor.uri in reader.followed or actor.uri in reader.asked
 
 
-async def peer_may_see_space(space: Space, signer: str) -> bool:
+async def _signer_sees_space(space: Space, signer: str) -> bool:
     """Any space but a confidential one; a confidential space only to a signer who is one of
     its members (or invited) or the instance actor of an instance hosting one."""
     if space.access != Access.CONFIDENTIAL:
@@ -96,7 +96,7 @@ async def peer_may_see_space(space: Space, signer: str) -> bool:
     return any(str(uri).partition("://")[2].partition("/")[0] == signer_host for uri in uris)
 
 
-async def may_read_post(post: Post, signer: str) -> bool:
+async def _signer_reads_post(post: Post, signer: str) -> bool:
     """Public posts to any peer; a confidential space's (or a private) post only to members.
 
     A member's post in a space of a peer is readable by its author and by the space's own
@@ -107,7 +107,7 @@ async def may_read_post(post: Post, signer: str) -> bool:
     if post.space_id is None:  # type: ignore[attr-defined]
         return bool(post.audience) and _host(signer) == _host(post.audience)
     space = await Space.get(id=post.space_id)  # type: ignore[attr-defined]
-    return await peer_may_see_space(space, signer)
+    return await _signer_sees_space(space, signer)
 
 
 def _host(uri: str | None) -> str | None:
@@ -117,12 +117,12 @@ def _host(uri: str | None) -> str | None:
         return None
 
 
-async def peer_may_see_actor(actor: LocalActor, signer: str) -> bool:
-    """Members and the instance actor to any peer; a space as `peer_may_see_space` says."""
+async def _signer_sees_actor(actor: LocalActor, signer: str) -> bool:
+    """Members and the instance actor to any peer; a space as `_signer_sees_space` says."""
     if actor.kind != ActorKind.GROUP:
         return True
     space = await Space.get_or_none(actor=actor)
-    return space is not None and await peer_may_see_space(space, signer)
+    return space is not None and await _signer_sees_space(space, signer)
 
 
 async def hidden_space_uris(base_url: str) -> list[str]:
@@ -138,3 +138,36 @@ async def hidden_space_uris(base_url: str) -> list[str]:
         if isinstance(document, dict) and document.get("discoverable", True) is False:
             hidden.append(str(uri))
     return hidden
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """A viewer known by an actor URI only: a peer's signature (its key's owner), or a member of
+    this instance naming something (a mention)."""
+
+    uri: str
+
+
+Viewer = Reader | Signer
+Seen = Space | LocalActor | RemoteActor | Post
+
+
+async def may_see(viewer: Viewer, thing: Seen) -> bool:
+    """The one question every renderer asks: may this viewer see this space, actor or post, or
+    learn that it exists? (Lists ask the same of the database: `visible_posts`.)"""
+    if isinstance(viewer, Reader):
+        if isinstance(thing, Space):
+            return await _reader_sees_space(viewer, thing)
+        if isinstance(thing, RemoteActor):
+            return _reader_sees_remote(viewer, thing)
+        if isinstance(thing, Post):
+            return await Post.filter(visible_posts(viewer), id=thing.id).exists()
+        space = await Space.get_or_none(actor=thing) if thing.kind == ActorKind.GROUP else None
+        return space is None or await _reader_sees_space(viewer, space)
+    if isinstance(thing, Space):
+        return await _signer_sees_space(thing, viewer.uri)
+    if isinstance(thing, Post):
+        return await _signer_reads_post(thing, viewer.uri)
+    if isinstance(thing, LocalActor):
+        return await _signer_sees_actor(thing, viewer.uri)
+    return True  # a peer's actor, to a peer: theirs to decide

@@ -9,7 +9,7 @@ from quart import Blueprint, Response, request
 from jxfed.activitypub.inbox import receive
 from jxfed.actors.models import ActorKind, LocalActor
 from jxfed.errors import NotFound
-from jxfed.spaces.visibility import peer_may_see_actor
+from jxfed.spaces.visibility import Signer, may_see
 from jxfed.web.context import services
 from jxfed.web.responses import json_response
 from jxfed.web.signed import as_http_request
@@ -45,7 +45,7 @@ async def actor_inbox(kind: str, name: str) -> Response:
     async def recipient(signer: str) -> None:
         """Checked after the signature, so a confidential space and a free name answer alike."""
         actor = await LocalActor.get_or_none(kind=_KINDS[kind], name=name)
-        if actor is None or not await peer_may_see_actor(actor, signer):
+        if actor is None or not await may_see(Signer(signer), actor):
             raise NotFound(f"no inbox here for {name!r}")
 
     return await _accept(recipient)

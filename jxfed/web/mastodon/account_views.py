@@ -19,7 +19,7 @@ from jxfed.errors import BadRequest, ConfigError, NotFound
 from jxfed.settings import parse_domain
 from jxfed.spaces.models import Membership, MembershipState, Space
 from jxfed.spaces.roles import Action, roles_that_may
-from jxfed.spaces.visibility import Reader, may_see_remote, may_see_space
+from jxfed.spaces.visibility import Reader, may_see
 from jxfed.web.mastodon.entities import AccountCounts, local_account, remote_account
 from jxfed.web.mastodon.ids import local_account_id, parse_account_id, remote_account_id
 
@@ -63,9 +63,9 @@ async def _local_target(services: Services, actor: LocalActor | None) -> Target 
 
 async def may_see_target(reader: Reader, target: Target) -> bool:
     """Whether the reader may see this account at all (spaces.visibility decides)."""
-    if target.space is not None and not await may_see_space(reader, target.space):
+    if target.space is not None and not await may_see(reader, target.space):
         return False
-    return target.remote is None or may_see_remote(reader, target.remote)
+    return target.remote is None or await may_see(reader, target.remote)
 
 
 async def _visible(reader: Reader, target: Target | None) -> Target:
@@ -165,7 +165,7 @@ async def account_entities(
             wanted[found] = uri
     entities: dict[str, dict[str, Any]] = {}
     for remote in await RemoteActor.filter(uri__in=others) if others else []:
-        if may_see_remote(reader, remote):
+        if await may_see(reader, remote):
             entities[remote.uri] = remote_account(services.settings, remote)
     if not wanted:
         return entities
@@ -185,7 +185,7 @@ async def account_entities(
     for actor in actors:
         space = spaces.get(actor.id)
         if space is not None:
-            if not await may_see_space(reader, space):
+            if not await may_see(reader, space):
                 continue
             space.actor = actor
         counts = AccountCounts(

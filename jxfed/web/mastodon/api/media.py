@@ -19,7 +19,7 @@ from jxfed.files import images
 from jxfed.files.images import IMAGE_SIZE_LIMIT
 from jxfed.files.models import MediaAttachment
 from jxfed.spaces.models import Post
-from jxfed.spaces.visibility import Reader, may_read_post, visible_posts
+from jxfed.spaces.visibility import Reader, Signer, may_see, visible_posts
 from jxfed.web.context import services
 from jxfed.web.mastodon import media_entities
 from jxfed.web.mastodon.api.auth import Caller, authenticate, requires
@@ -149,6 +149,6 @@ async def _caller_may_see(post_ids: list[int]) -> bool:
     if request.headers.get("Signature") or request.headers.get("Signature-Input"):
         key = await signed_by_peer(request)
         for post in await Post.filter(id__in=post_ids, deleted=False):
-            if await may_read_post(post, key.owner):
+            if await may_see(Signer(key.owner), post):
                 return True
     return False
