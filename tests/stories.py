@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
+import orjson
+
+from jxfed.activitypub.models import Delivery
 from jxfed.activitypub.peers import allow_peer
 from jxfed.actors.local_actors import add_member
 from jxfed.actors.models import Follower, FollowState, LocalActor, RemoteActor
@@ -148,3 +152,37 @@ async def tell(instance: Settings) -> Story:
     await change_role(services, sahel, amina, BRUNO, Role.READER)
     await remove_member(services, sahel, amina, BRUNO)
     return Story(services, amina, note.uri, post.uri, comment.uri)
+
+
+# Every (activity type, object type) the story sends: a test over `sent()` checks that it saw
+# them all, so that it cannot pass by the story sending less.
+SENT_KINDS = {
+    ("Create", "Note"),
+    ("Create", "Article"),
+    ("Announce", "Create"),
+    ("Announce", None),  # a member's boost
+    ("Undo", "Announce"),
+    ("Update", "Article"),
+    ("Announce", "Update"),
+    ("Like", None),
+    ("Undo", "Like"),
+    ("Announce", "Like"),
+    ("Announce", "Undo"),
+    ("Delete", "Tombstone"),
+    ("Announce", "Delete"),
+    ("Follow", None),
+    ("Undo", "Follow"),
+    ("Join", None),
+    ("Leave", None),
+    ("Invite", None),
+    ("Accept", "Join"),
+    ("Reject", "Join"),
+    ("Reject", "Follow"),
+    ("Update", "Member"),
+    ("Remove", None),
+}
+
+
+async def sent() -> list[dict[str, Any]]:
+    """Every activity the story queued for delivery, as it will be sent."""
+    return [orjson.loads(body) for body in await Delivery.all().values_list("body", flat=True)]
