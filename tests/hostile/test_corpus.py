@@ -29,10 +29,12 @@ from jxfed.activitypub.models import Delivery, InboxItem
 from jxfed.activitypub.peers import allow_peer
 from jxfed.activitypub.signatures import HttpRequest, sign_cavage_request
 from jxfed.actors.local_actors import add_member
+from jxfed.actors.models import LocalActor
 from jxfed.runtime import Services
 from jxfed.settings import Settings
 from jxfed.spaces.models import Access, Membership, Post, Role, Space
 from jxfed.spaces.registry import add_space
+from jxfed.spaces.relay import post_in_space
 from jxfed.web.app import create_app
 from jxfed.workers import start_services
 from tests.web.client import BASE, PEER, peer_key, peer_private_key
@@ -133,3 +135,36 @@ async def test_a_hostile_request_gets_the_answer_it_is_owed(
     for text in expected.get("never_stored", []):
         assert not await Post.filter(content__contains=text).exists(), text
         assert not await Delivery.filter(body__contains=text).exists(), text
+
+
+async def test_a_reply_cannot_carry_a_post_into_another_space(
+    client: Client, services: Services
+) -> None:
+    # The door cannot know where a parent lives; the one path that stores posts refuses.
+    amina = await LocalActor.get(name="amina")
+    litigation = await Space.get(actor__name="litigation")
+    secret = await post_in_space(services, litigation, amina, "Witness W-17, draft")
+    sahel = f"{BASE}/spaces/sahel"
+    reply = {
+        "id": f"{PEER_URL}/activities/r1",
+        "type": "Create",
+        "actor": f"{PEER_URL}/users/mallory",
+        "to": [sahel],
+        "object": {
+            "id": f"{PEER_URL}/objects/r1",
+            "type": "Note",
+            "attributedTo": f"{PEER_URL}/users/mallory",
+            "inReplyTo": secret.uri,
+            "content": "<p>LEAK-1</p>",
+            "to": [sahel],
+            "audience": sahel,
+        },
+    }
+    status, _ = await send(client, {"path": "/inbox", "body": reply})
+    assert status == 202
+    await process_due(services.dispatcher)
+    assert not await Post.filter(content__contains="LEAK-1").exists()
+    sent = [orjson.loads(body) for body in await Delivery.all().values_list("body", flat=True)]
+    assert not [a for a in sent if a["type"] == "Announce" and "LEAK-1" in orjson.dumps(a).decode()]
+    [refusal] = [a for a in sent if a["type"] == "Reject"]
+    assert refusal["object"]["id"] == reply["id"] and refusal["actor"] == sahel
