@@ -13,7 +13,7 @@ from jxfed.actors.models import RemoteActor
 from jxfed.errors import BadRequest
 from jxfed.runtime import Services
 from jxfed.settings import Settings
-from jxfed.spaces.relay import authentic_create
+from jxfed.spaces.authenticity import authentic_create
 
 AUTHOR = "https://peer.example/users/bruno"
 SPACE = "https://jxfed.test/spaces/sahel"

@@ -20,9 +20,10 @@ from jxfed.actors.remote import remote_actor
 from jxfed.errors import NotFound
 from jxfed.spaces import stats
 from jxfed.spaces.audience import deliver, followers_inboxes
+from jxfed.spaces.authenticity import authentic_activity, authentic_create
 from jxfed.spaces.models import Membership, MembershipState, Post, PostRevision, Space
 from jxfed.spaces.posts import authored, iso, sanitise, text_to_html
-from jxfed.spaces.relay import access_of, authentic_activity, authentic_create, joined_here, relay
+from jxfed.spaces.relay import access_of, joined_here, relay
 from jxfed.spaces.roles import Action, NotAllowed, may, require
 
 if TYPE_CHECKING:

@@ -25,9 +25,10 @@ from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest, NotFound
 from jxfed.spaces import notifying
 from jxfed.spaces.audience import deliver
+from jxfed.spaces.authenticity import authentic_activity, withdrawn
 from jxfed.spaces.models import Membership, MembershipState, NotificationKind, Post, Reaction, Space
 from jxfed.spaces.posts import authored
-from jxfed.spaces.relay import access_of, authentic_activity, joined_here, relay, withdrawn
+from jxfed.spaces.relay import access_of, joined_here, relay
 from jxfed.spaces.roles import Action, may, require
 
 if TYPE_CHECKING:

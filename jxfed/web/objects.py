@@ -14,9 +14,9 @@ from quart import Blueprint, Response, request
 from jxfed.activitypub.contexts import ACTIVITY_CONTEXT
 from jxfed.actors.models import OutboxActivity
 from jxfed.errors import NotFound
+from jxfed.spaces.authenticity import may_fetch
 from jxfed.spaces.models import Post, Reaction
 from jxfed.spaces.reactions import like_of
-from jxfed.spaces.relay import may_fetch
 from jxfed.web.context import services
 from jxfed.web.responses import activity_response
 from jxfed.web.signed import signed_by_peer

@@ -18,17 +18,12 @@ from jxfed.activitypub.transport import Answer, FetchError
 from jxfed.actors.models import OutboxActivity, RemoteActor
 from jxfed.runtime import Services
 from jxfed.settings import Settings
-from jxfed.spaces import relay
+from jxfed.spaces import authenticity
+from jxfed.spaces.authenticity import authentic_activity, may_fetch, withdrawn
 from jxfed.spaces.editing import delete_post, edit_post
 from jxfed.spaces.models import Membership, MembershipState, Post, Role, Space
 from jxfed.spaces.reactions import react, unreact
-from jxfed.spaces.relay import (
-    authentic_activity,
-    may_fetch,
-    post_in_space,
-    post_to_remote_space,
-    withdrawn,
-)
+from jxfed.spaces.relay import post_in_space, post_to_remote_space
 from tests.web.client import BASE, PEER, fetch_json, signed_get
 from tests.web.conftest import Cast
 
@@ -253,7 +248,7 @@ async def test_a_post_in_a_peers_space_is_fetched_by_the_instances_its_space_lis
             f"{members}?page=2": {"orderedItems": ["https://third.example/users/dora"]},
         },
     )
-    relay._peer_space_members.clear()  # what another test's peer listed is forgotten
+    authenticity._peer_space_members.clear()  # what another test's peer listed is forgotten
     reader = await Post.get(id=post.id)
     assert await may_fetch(services, reader, "https://third.example/actor")
     assert await may_fetch(services, reader, "https://third.example/users/dora")
@@ -274,8 +269,8 @@ async def test_a_new_members_instance_is_let_in_once_the_space_lists_it(
     }
     services = services_with(instance, answers)
     now = [1000.0]
-    monkeypatch.setattr(relay.time, "monotonic", lambda: now[0])
-    relay._peer_space_members.clear()
+    monkeypatch.setattr(authenticity.time, "monotonic", lambda: now[0])
+    authenticity._peer_space_members.clear()
     assert not await may_fetch(services, post, "https://third.example/actor")
     answers[f"{members}?page=1"] = {
         "orderedItems": [f"{BASE}/users/amina", "https://third.example/users/dora"]
