@@ -61,6 +61,14 @@ def host_of(url: str) -> str:
     return f"{host}:{port}"
 
 
+def host_or_none(url: Any) -> str | None:
+    """`host_of(url)`, or None for anything that is not an http(s) URL."""
+    try:
+        return host_of(url)
+    except ValueError:
+        return None
+
+
 def key_id_host(key_id: str) -> str:
     """The `host[:port]` of a signature's keyId (its fragment, e.g. `#main-key`, is ignored)."""
     return host_of(key_id)

@@ -70,16 +70,23 @@ def normalise(document: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
     return shaped
 
 
+def id_of(value: Any) -> str | None:
+    """The id of an object given by id or embedded (None when it has none): how a handler reads
+    `object` in the internal shape."""
+    found = value.get("id") if isinstance(value, Mapping) else value
+    return found if isinstance(found, str) else None
+
+
 def check_limits(document: Mapping[str, Any], depth: int = 0) -> None:
     """Refuse a normalised document that a column or a handler could not take (ShapeError)."""
     if depth > MAX_DEPTH:
         raise ShapeError(f"objects are nested more than {MAX_DEPTH} deep")
-    _uri(document, "id", required=False)
+    _uri(document, "id")
     kind = document.get("type")
     if kind is not None and (not isinstance(kind, str) or len(kind) > MAX_TYPE):
         raise ShapeError(f"'type' must be a string of at most {MAX_TYPE} characters")
     for field in ONE_ID_FIELDS:
-        _uri(document, field, required=False)
+        _uri(document, field)
     attributed = document.get("attributedTo")
     for uri in attributed if isinstance(attributed, list) else [attributed]:
         if uri is not None:
@@ -145,7 +152,7 @@ def _addresses(field: str, value: Any) -> list[str]:
     return found
 
 
-def _id_of(field: str, value: Any) -> str:
+def _required_id(field: str, value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, Mapping):
@@ -162,7 +169,7 @@ def _one_id(field: str, value: Any) -> str | None:
         if len(value) != 1:
             raise ShapeError(f"'{field}' must name one object, not {len(value)}")
         value = value[0]
-    return _id_of(field, value)
+    return _required_id(field, value)
 
 
 def _attribution(value: Any) -> str | list[str] | None:
@@ -170,9 +177,9 @@ def _attribution(value: Any) -> str | list[str] | None:
     if value is None:
         return None
     if isinstance(value, list):
-        ids = list(dict.fromkeys(_id_of("attributedTo", item) for item in value))
+        ids = list(dict.fromkeys(_required_id("attributedTo", item) for item in value))
         return ids[0] if len(ids) == 1 else ids
-    return _id_of("attributedTo", value)
+    return _required_id("attributedTo", value)
 
 
 def _object(value: Any, depth: int) -> Any:
@@ -184,7 +191,7 @@ def _object(value: Any, depth: int) -> Any:
         return value
     if isinstance(value, Mapping):
         if value.get("type") is None and set(value) <= {"id", "@context"}:
-            return _id_of("object", value)  # {"id": ...} alone is a reference
+            return _required_id("object", value)  # {"id": ...} alone is a reference
         return normalise(value, depth + 1)
     raise ShapeError("'object' must be an id or an object")
 
@@ -218,13 +225,10 @@ def _text_from_map(shaped: dict[str, Any], field: str) -> None:
                 return
 
 
-def _uri(document: Mapping[str, Any], field: str, *, required: bool) -> None:
+def _uri(document: Mapping[str, Any], field: str) -> None:
     value = document.get(field)
-    if value is None:
-        if required:
-            raise ShapeError(f"'{field}' is missing")
-        return
-    _check_uri(field, value)
+    if value is not None:
+        _check_uri(field, value)
 
 
 def _check_uri(field: str, value: Any) -> None:

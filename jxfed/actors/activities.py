@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from jxfed.activitypub.contexts import ACTIVITY_CONTEXT
 from jxfed.activitypub.proofs import create_proof
+from jxfed.activitypub.shapes import id_of
 
 # The @context of every activity sent (the name spaces/ and mastodon/ import).
 AS_CONTEXT = ACTIVITY_CONTEXT
@@ -57,7 +58,7 @@ def reject_post(base_url: str, space: str, create: Mapping[str, Any]) -> dict[st
             "id": create["id"],
             "type": "Create",
             "actor": create["actor"],
-            "object": note.get("id") if isinstance(note, Mapping) else note,
+            "object": id_of(note),
         },
     }
 

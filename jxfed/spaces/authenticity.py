@@ -17,14 +17,14 @@ import aiohttp
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from jxfed.activitypub.keys import multibase_to_ed25519_public
-from jxfed.activitypub.policy import host_of
+from jxfed.activitypub.policy import host_of, host_or_none
 from jxfed.activitypub.proofs import (
     ProofError,
     proof_controller_matches,
     proof_verification_method,
     verify_proof,
 )
-from jxfed.activitypub.shapes import ShapeError, check_limits, normalise
+from jxfed.activitypub.shapes import ShapeError, check_limits, id_of, normalise
 from jxfed.activitypub.transport import ACCEPT_AP, FetchError, NotAPeer
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
@@ -61,10 +61,7 @@ async def authentic_create(services: Services, create: Mapping[str, Any]) -> Map
         raise BadRequest("the announced object is not attributed to the Create's actor")
     if await proof_holds(services, create):
         return create
-    fetched = normalise(
-        await services.transport.fetch_json(note["id"], await services.instance_signer())
-    )
-    check_limits(fetched)
+    fetched = await _fetched(services, note["id"])
     if fetched.get("id") != note["id"] or fetched.get("attributedTo") != author_uri:
         raise BadRequest(f"{note['id']} does not match what its origin serves")
     return {**create, "object": fetched}
@@ -79,7 +76,7 @@ async def authentic_activity(services: Services, activity: Mapping[str, Any]) ->
     return (
         served is not None
         and all(served.get(key) == activity.get(key) for key in ("id", "type", "actor", "content"))
-        and _id_of(served.get("object")) == _id_of(activity.get("object"))
+        and id_of(served.get("object")) == id_of(activity.get("object"))
     )
 
 
@@ -88,7 +85,7 @@ async def withdrawn(services: Services, undo: Mapping[str, Any]) -> bool:
     actor's instance no longer serves the Like (nobody keeps an Undo to be fetched)."""
     if await proof_holds(services, undo):
         return True
-    like_id, actor = _id_of(undo.get("object")), undo.get("actor")
+    like_id, actor = id_of(undo.get("object")), undo.get("actor")
     if like_id is None or not _same_host(like_id, actor):
         return False
     try:
@@ -100,26 +97,26 @@ async def withdrawn(services: Services, undo: Mapping[str, Any]) -> bool:
     return answer.status in (404, 410)
 
 
+async def _fetched(services: Services, uri: str) -> dict[str, Any]:
+    """A peer's document fetched signed, through the same shape step as the inbox's door."""
+    fetched = normalise(await services.transport.fetch_json(uri, await services.instance_signer()))
+    check_limits(fetched)
+    return fetched
+
+
 async def _served(services: Services, uri: Any, actor: Any) -> dict[str, Any] | None:
     """The activity `uri` as its actor's instance serves it, signed-fetched; None if not."""
     if not isinstance(uri, str) or not _same_host(uri, actor):
         return None
     try:
-        return normalise(await services.transport.fetch_json(uri, await services.instance_signer()))
+        return await _fetched(services, uri)
     except (FetchError, NotAPeer, ShapeError):
         return None
 
 
 def _same_host(uri: str, actor: Any) -> bool:
-    try:
-        return isinstance(actor, str) and host_of(uri) == host_of(actor)
-    except ValueError:
-        return False
-
-
-def _id_of(value: Any) -> str | None:
-    found = value.get("id") if isinstance(value, Mapping) else value
-    return found if isinstance(found, str) else None
+    host = host_or_none(uri)
+    return host is not None and host == host_or_none(actor)
 
 
 MEMBERS_FRESH_FOR = 60.0  # seconds a peer space's member list is trusted
@@ -156,14 +153,7 @@ def _listed(signer: str, members: frozenset[str]) -> bool:
         return True
     if urlsplit(signer).path != "/actor":
         return False
-    return _host_or_none(signer) in {_host_or_none(uri) for uri in members}
-
-
-def _host_or_none(uri: str) -> str | None:
-    try:
-        return host_of(uri)
-    except ValueError:
-        return None
+    return host_or_none(signer) in {host_or_none(uri) for uri in members}
 
 
 async def _members_of_peer_space(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.transactions import in_transaction
 
 from jxfed.activitypub.dispatch import Activity, Apply
+from jxfed.activitypub.shapes import id_of
 from jxfed.actors import activities
 from jxfed.actors.models import LocalActor, OutboxActivity
 from jxfed.actors.remote import remote_actor
@@ -148,12 +149,6 @@ async def delete_post(services: Services, actor: LocalActor, post_uri: str) -> N
         await _deliver(services, actor, post, delete)
 
 
-def _object_id(activity: Activity) -> str | None:
-    target = activity.get("object")
-    value = target.get("id") if isinstance(target, Mapping) else target
-    return value if isinstance(value, str) else None
-
-
 class EditHandlers:
     """Inbound Update and Delete, directly from their actor or announced by a space."""
 
@@ -196,7 +191,7 @@ class EditHandlers:
         return await self._apply(activity, post, deleting=False)
 
     async def on_delete(self, activity: Activity) -> Apply | None:
-        post = await Post.get_or_none(uri=str(_object_id(activity)), deleted=False)
+        post = await Post.get_or_none(uri=str(id_of(activity.get("object"))), deleted=False)
         if post is None or not await self._allowed(activity, post, deleting=True):
             return None
         return await self._apply(activity, post, deleting=True)
@@ -219,7 +214,7 @@ class EditHandlers:
         inner = announce["object"]
         if not await joined_here(space_uri):
             return None
-        post = await Post.get_or_none(uri=str(_object_id(inner)), audience=space_uri)
+        post = await Post.get_or_none(uri=str(id_of(inner.get("object"))), audience=space_uri)
         if post is None or post.deleted:
             return None
         if inner["type"] == "Update":

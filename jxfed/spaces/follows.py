@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.transactions import in_transaction
 
 from jxfed.activitypub.dispatch import Activity, Apply
+from jxfed.activitypub.shapes import id_of
 from jxfed.actors import activities
 from jxfed.actors.models import ActorKind, Follower, Following, FollowState, LocalActor
 from jxfed.actors.paths import local_actor_by_uri
@@ -98,8 +99,8 @@ class FollowHandlers:
     async def on_response(self, activity: Activity) -> Apply | None:
         """Accept or Reject of one of our members' follows (object: the Follow or its id)."""
         answered = activity.get("object")
-        follow_id = answered.get("id") if isinstance(answered, Mapping) else answered
-        if not isinstance(follow_id, str):
+        follow_id = id_of(answered)
+        if follow_id is None:
             return None
         accepted = activity["type"] == "Accept"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jxfed.activitypub.dispatch import Activity, Apply, Handler
-from jxfed.activitypub.policy import host_of
+from jxfed.activitypub.policy import host_or_none
 from jxfed.actors.models import Follower
 from jxfed.spaces.editing import EditHandlers
 from jxfed.spaces.follows import FollowHandlers
@@ -135,15 +135,8 @@ def _unless_ours(services: Services, handler: Handler) -> Handler:
     async def handle(activity: Activity) -> Apply | None:
         inner = activity.get("object")
         author = inner.get("actor") if isinstance(inner, Mapping) else None
-        if isinstance(author, str) and _host_or_none(author) == own:
+        if host_or_none(author) == own:
             return None
         return await handler(activity)
 
     return handle
-
-
-def _host_or_none(uri: str) -> str | None:
-    try:
-        return host_of(uri)
-    except ValueError:
-        return None

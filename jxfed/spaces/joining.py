@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.transactions import in_transaction
 
 from jxfed.activitypub.dispatch import Activity, Apply
+from jxfed.activitypub.shapes import id_of
 from jxfed.actors import activities
 from jxfed.actors.models import ActorKind, Following, FollowState, LocalActor, Member
 from jxfed.actors.paths import local_actor_by_uri
@@ -132,8 +133,8 @@ class JoinHandlers:
 
     async def on_accept_invite(self, activity: Activity) -> Apply | None:
         invite = activity.get("object")
-        invite_id = invite.get("id") if isinstance(invite, Mapping) else invite
-        if not isinstance(invite_id, str):
+        invite_id = id_of(invite)
+        if invite_id is None:
             return None
 
         async def apply() -> None:

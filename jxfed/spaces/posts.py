@@ -23,7 +23,7 @@ from jxfed.actors.documents import AS_PUBLIC
 from jxfed.actors.models import Following, FollowState, LocalActor, OutboxActivity
 from jxfed.actors.paths import local_actor_by_uri
 from jxfed.actors.remote import remote_actor
-from jxfed.errors import BadRequest
+from jxfed.errors import BadRequest, JxfedError
 from jxfed.spaces import notifying, stats
 from jxfed.spaces.audience import deliver, followers_inboxes
 from jxfed.spaces.mentions import find_mentions, render
@@ -147,17 +147,24 @@ def _add_options(note: dict[str, Any], options: NoteOptions) -> None:
         note["contentMap"] = {options.language: note["content"]}
 
 
+class OutsideThread(JxfedError):
+    """A reply that would join a post it may not (see `reply_allowed`): refused, 403."""
+
+    status = 403
+
+
 async def store_post(
     create: Mapping[str, Any], space: Space | None, *, local: bool, base_url: str
 ) -> bool:
-    """Store the Create's object as a post (once) and notify; False when already there, or
-    when it answers a post it may not join (see `reply_allowed`)."""
+    """Store the Create's object as a post (once) and notify; False when already there.
+
+    Raises OutsideThread for a reply that answers a post it may not join: the one path every
+    post takes is where that rule lives."""
     note = create["object"]
     if await Post.filter(uri=note["id"]).exists():
         return False
     if not await reply_allowed(note, space):
-        log.warning("%s answers %s outside its thread: not stored", note["id"], note["inReplyTo"])
-        return False
+        raise OutsideThread(f"{note['id']} answers {note['inReplyTo']} outside its thread")
     content = sanitise(str(note.get("content") or ""))
     addresses = _addresses(note) | _addresses(create)
     post = await Post.create(
@@ -193,6 +200,16 @@ async def reply_allowed(note: Mapping[str, Any], space: Space | None) -> bool:
     if parent.audience == note.get("audience") and (space is None or parent.space_id == space.id):  # type: ignore[attr-defined]
         return True
     return parent.public and (parent.space is None or parent.space.access != Access.CONFIDENTIAL)
+
+
+async def store_received(create: Mapping[str, Any], base_url: str) -> bool:
+    """A post a peer sent (or a space of a peer announced), stored once; one that would join
+    a thread it may not is dropped here, with a line in the log."""
+    try:
+        return await store_post(create, None, local=False, base_url=base_url)
+    except OutsideThread as refused:
+        log.warning("not stored: %s", refused.message)
+        return False
 
 
 async def publish_note(
@@ -250,7 +267,7 @@ class PostHandlers:
             return None
 
         async def apply() -> None:
-            await store_post(activity, None, local=False, base_url=self.services.settings.base_url)
+            await store_received(activity, self.services.settings.base_url)
 
         return apply
 

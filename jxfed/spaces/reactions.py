@@ -17,6 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from jxfed.activitypub.dispatch import Activity, Apply
+from jxfed.activitypub.shapes import id_of
 from jxfed.actors import activities
 from jxfed.actors.activities import new_activity_id
 from jxfed.actors.models import LocalActor
@@ -208,8 +209,7 @@ class ReactionHandlers:
 
 async def _undone(undo: Mapping[str, Any]) -> Reaction | None:
     """The reaction an Undo takes back, when the Undo's actor made it."""
-    target = undo.get("object")
-    like_id = target.get("id") if isinstance(target, Mapping) else target
-    if not isinstance(like_id, str):
+    like_id = id_of(undo.get("object"))
+    if like_id is None:
         return None
     return await Reaction.get_or_none(activity_id=like_id, actor_uri=str(undo.get("actor")))

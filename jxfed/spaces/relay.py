@@ -27,9 +27,16 @@ from jxfed.spaces.audience import deliver, followers_inboxes
 from jxfed.spaces.authenticity import authentic_create
 from jxfed.spaces.joining import space_of
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
-from jxfed.spaces.posts import NO_OPTIONS, NoteOptions, build_create, reply_allowed, store_post
+from jxfed.spaces.posts import (
+    NO_OPTIONS,
+    NoteOptions,
+    OutsideThread,
+    build_create,
+    store_post,
+    store_received,
+)
 from jxfed.spaces.roles import Action, NotAllowed, may, require
-from jxfed.spaces.visibility import Signer, may_see
+from jxfed.spaces.visibility import Signer, hides_itself, may_see
 
 if TYPE_CHECKING:
     from jxfed.runtime import Services
@@ -77,7 +84,7 @@ def remote_space_access(document: Mapping[str, Any]) -> Access:
     else on request."""
     if document.get("manuallyApprovesFollowers") is False:
         return Access.OPEN
-    if document.get("discoverable") is False:
+    if hides_itself("Group", document):
         return Access.CONFIDENTIAL
     return Access.ON_REQUEST
 
@@ -243,12 +250,15 @@ class RelayHandlers:
             membership = await Membership.get_or_none(
                 space=space, actor_uri=author, state=MembershipState.ACCEPTED
             )
-            allowed = not space.archived and may(membership.role if membership else None, needed)
-            if allowed and await reply_allowed(note, space):
-                if await store_post(activity, space, local=False, base_url=self.base):
-                    await relay(self.services, space, activity)
-                return
-            log.warning("%s may not %s in %s: refused", author, needed.value, space.id)
+            if not space.archived and may(membership.role if membership else None, needed):
+                try:
+                    if await store_post(activity, space, local=False, base_url=self.base):
+                        await relay(self.services, space, activity)
+                    return
+                except OutsideThread as refused:
+                    log.warning("refused: %s", refused.message)
+            else:
+                log.warning("%s may not %s in %s: refused", author, needed.value, space.id)
             space_actor = await space.actor
             refusal = activities.reject_post(
                 self.base, self.services.actor_uri(space_actor), activity
@@ -267,6 +277,6 @@ class RelayHandlers:
             raise BadRequest("the announced post was not posted in the announcing space")
 
         async def apply() -> None:
-            await store_post(create, None, local=False, base_url=self.base)
+            await store_received(create, self.base)
 
         return apply

@@ -12,11 +12,14 @@ everyone else it is indistinguishable from a name that does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
 
 from tortoise.expressions import Q
 
-from jxfed.activitypub.policy import host_of
+from jxfed.activitypub.policy import host_or_none
 from jxfed.actors.models import ActorKind, Following, FollowState, LocalActor, Member, RemoteActor
+from jxfed.actors.paths import INSTANCE_ACTOR_PATH, PREFIX
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
 
 
@@ -72,9 +75,14 @@ async def _reader_sees_space(reader: Reader, space: Space) -> bool:
     ).exists()
 
 
+def hides_itself(kind: str, document: Any) -> bool:
+    """A peer's space that keeps out of directories (`discoverable: false`, as a jxfed
+    confidential space does): shown only to those who are in it."""
+    return kind == "Group" and isinstance(document, dict) and document.get("discoverable") is False
+
+
 def _reader_sees_remote(reader: Reader, actor: RemoteActor) -> bool:
-    """A peer's space that hides itself (not discoverable) only to those who are in it."""
-    if actor.kind != "Group" or actor.document.get("discoverable", True) is not False:
+    if not hides_itself(actor.kind, actor.document):
         return True
     return actor.uri in reader.followed or actor.uri in reader.asked
 
@@ -89,11 +97,11 @@ async def _signer_sees_space(space: Space, signer: str) -> bool:
     )
     if await members.filter(actor_uri=signer).exists():
         return True
-    signer_host, _, path = signer.partition("://")[2].partition("/")
-    if path != "actor":
+    if urlsplit(signer).path != INSTANCE_ACTOR_PATH:
         return False
+    signer_host = host_or_none(signer)
     uris = await members.values_list("actor_uri", flat=True)
-    return any(str(uri).partition("://")[2].partition("/")[0] == signer_host for uri in uris)
+    return any(host_or_none(uri) == signer_host for uri in uris)
 
 
 async def _signer_reads_post(post: Post, signer: str) -> bool:
@@ -105,16 +113,9 @@ async def _signer_reads_post(post: Post, signer: str) -> bool:
     if post.public or signer == post.author_uri:
         return True
     if post.space_id is None:  # type: ignore[attr-defined]
-        return bool(post.audience) and _host(signer) == _host(post.audience)
+        return bool(post.audience) and host_or_none(signer) == host_or_none(post.audience)
     space = await Space.get(id=post.space_id)  # type: ignore[attr-defined]
     return await _signer_sees_space(space, signer)
-
-
-def _host(uri: str | None) -> str | None:
-    try:
-        return host_of(uri) if uri else None
-    except ValueError:
-        return None
 
 
 async def _signer_sees_actor(actor: LocalActor, signer: str) -> bool:
@@ -128,16 +129,13 @@ async def _signer_sees_actor(actor: LocalActor, signer: str) -> bool:
 async def hidden_space_uris(base_url: str) -> list[str]:
     """The spaces no outsider may learn of: the confidential ones here, and the spaces of peers
     that hide themselves (`discoverable: false`). A list that names memberships leaves them out."""
+    confidential = Space.filter(access=Access.CONFIDENTIAL)
     hidden = [
-        f"{base_url}/spaces/{name}"
-        for name in await Space.filter(access=Access.CONFIDENTIAL).values_list(
-            "actor__name", flat=True
-        )
+        base_url + PREFIX[ActorKind.GROUP] + str(name)
+        for name in await confidential.values_list("actor__name", flat=True)
     ]
-    for uri, document in await RemoteActor.filter(kind="Group").values_list("uri", "document"):
-        if isinstance(document, dict) and document.get("discoverable", True) is False:
-            hidden.append(str(uri))
-    return hidden
+    groups = await RemoteActor.filter(kind="Group").values_list("uri", "document")
+    return hidden + [str(uri) for uri, document in groups if hides_itself("Group", document)]
 
 
 @dataclass(frozen=True, slots=True)

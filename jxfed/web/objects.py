@@ -12,6 +12,7 @@ from typing import Any
 from quart import Blueprint, Response, request
 
 from jxfed.activitypub.contexts import ACTIVITY_CONTEXT
+from jxfed.activitypub.shapes import id_of
 from jxfed.actors.models import OutboxActivity
 from jxfed.errors import NotFound
 from jxfed.spaces.authenticity import may_fetch
@@ -50,9 +51,7 @@ async def _about_a_post(uri: str) -> tuple[dict[str, Any], Post] | None:
     """A local actor's edit, deletion or like `uri`, and the post it is about."""
     stored = await OutboxActivity.get_or_none(uri=uri, type__in=["Update", "Delete"])
     if stored is not None:
-        target = stored.document.get("object")
-        post_uri = target.get("id") if isinstance(target, dict) else target
-        post = await Post.get_or_none(uri=str(post_uri))
+        post = await Post.get_or_none(uri=str(id_of(stored.document.get("object"))))
         return None if post is None else (dict(stored.document), post)
     reaction = await Reaction.get_or_none(activity_id=uri).select_related("post")
     if reaction is None:
