@@ -108,7 +108,6 @@ async def receive(
     gate: Gate,
     dispatcher: Dispatcher,
     request: HttpRequest,
-    own_host: str,
     recipient: Callable[[str], Awaitable[None]] | None = None,
 ) -> bool:
     """Verify and store an inbound activity; False when its id was already received.
@@ -128,7 +127,7 @@ async def receive(
         raise SignatureError(f"key {key.key_id} does not belong to actor {activity['actor']}")
     check_attribution(activity)
     try:
-        check_activity_hosts(activity, gate.peers.known, own_host)
+        check_activity_hosts(activity, gate.peers.known, gate.own_domain)
     except PolicyError as exc:
         raise Forbidden(str(exc)) from None
     except ValueError as exc:

@@ -23,11 +23,7 @@ async def _accept(recipient: Callable[[str], Awaitable[None]] | None = None) -> 
     assert isinstance(body, bytes)
     current = services()
     stored = await receive(
-        current.gate,
-        current.dispatcher,
-        as_http_request(request, body),
-        current.settings.domain,
-        recipient,
+        current.gate, current.dispatcher, as_http_request(request, body), recipient
     )
     if stored:
         current.work_arrived.set()
