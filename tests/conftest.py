@@ -65,29 +65,21 @@ def real_scrypt(monkeypatch: pytest.MonkeyPatch) -> int:
     return REAL_SCRYPT_N
 
 
-def postgres_database(templates: Templates) -> Iterator[str]:
-    """A migrated PostgreSQL database of its own, dropped after."""
+def postgres_database(templates: Templates | None) -> Iterator[str]:
+    """A PostgreSQL database of its own, migrated (from `templates`) or, without them, empty;
+    dropped after."""
     try:
-        url = templates.postgres_copy()
+        if templates is not None:
+            url = templates.postgres_copy()
+        else:
+            url = f"{POSTGRES_URL}/jxfed_t_{secrets.token_hex(6)}"
+            in_own_loop(lambda: admin(f'CREATE DATABASE "{url.rsplit("/", 1)[1]}"'))
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         _postgres_unreachable(exc)
     try:
         yield url
     finally:
         drop_postgres(url)
-
-
-def empty_postgres_database() -> Iterator[str]:
-    """A PostgreSQL database with nothing in it, dropped after."""
-    name = f"jxfed_t_{secrets.token_hex(6)}"
-    try:
-        in_own_loop(lambda: admin(f'CREATE DATABASE "{name}"'))
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        _postgres_unreachable(exc)
-    try:
-        yield f"{POSTGRES_URL}/{name}"
-    finally:
-        drop_postgres(f"{POSTGRES_URL}/{name}")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -107,7 +99,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     if request.param == "sqlite":
         yield f"sqlite://{tmp_path / 'empty.sqlite3'}"
     else:
-        yield from empty_postgres_database()
+        yield from postgres_database(None)
 
 
 @pytest.fixture
