@@ -25,13 +25,12 @@ from typing import NoReturn
 from bench import fanout, feed, ingest
 from bench.common import (
     BenchError,
-    Row,
     Skipped,
     load_average,
-    print_table,
     scratch_database,
     workspace,
 )
+from bench.figures import Row, print_table
 from bench.peers import SPAWN, generate_key_pairs, signing_pool
 
 BENCHMARKS = ("ingest", "fanout", "feed")

@@ -35,12 +35,11 @@ from bench.common import (
     Database,
     Instance,
     Meter,
-    Row,
     free_port,
     jxfed_command,
     report_log,
-    verdict,
 )
+from bench.figures import Row, verdict
 from bench.sink import Sink
 from jxfed.activitypub.signatures import (
     HttpRequest,

@@ -35,13 +35,12 @@ from bench.common import (
     Database,
     Instance,
     Meter,
-    Row,
     free_port,
     percentile,
     report_log,
-    verdict,
 )
 from bench.fanout import run_module
+from bench.figures import Row, verdict
 
 POSTS = int(__import__("os").environ.get("JXFED_BENCH_FEED_POSTS", "100000"))
 WARM_UP = 20

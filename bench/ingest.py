@@ -33,12 +33,11 @@ from bench.common import (
     Database,
     Instance,
     Meter,
-    Row,
     free_port,
     percentile,
     report_log,
-    verdict,
 )
+from bench.figures import Row, verdict
 from bench.peers import KeyServer, Prepared, presign
 
 SIGNERS = 200
