@@ -9,12 +9,14 @@ import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jxfed.actors.models import Member
 from jxfed.errors import Invalid
 from jxfed.files.models import MediaAttachment
 from jxfed.settings import Settings
+
+if TYPE_CHECKING:
+    from jxfed.actors.models import Member
 
 MEDIA_FOLDER = "media"
 URL_PREFIX = "/media/"

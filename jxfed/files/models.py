@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
-from jxfed.actors.models import Member
-from jxfed.spaces.models import Post
+if TYPE_CHECKING:  # named by string in the fields: the files room imports nothing above it
+    from jxfed.actors.models import Member
+    from jxfed.spaces.models import Post
 
 
 class MediaAttachment(Model):
