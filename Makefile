@@ -6,7 +6,11 @@ JXFED := $(BIN)/jxfed
 DEMO := instances/demo
 DEMO_DOMAIN := 127.0.0.1:8000
 
-.PHONY: run test test-quick lint bench migrations clean
+LOCALES := jxfed/locales
+LANGUAGES := en fr ar pt de
+CATALOGS := $(foreach l,$(LANGUAGES),$(LOCALES)/$(l)/LC_MESSAGES/messages.mo)
+
+.PHONY: run test test-quick lint bench migrations messages clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,23 +18,39 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $@
 
+# The compiled catalogs are built here, never committed (.gitignore): each from its .po.
+$(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --domain messages --input-file $< --output-file $@
+
+# After changing a page's text: extract the strings, merge them into each language's catalog
+# (new ones empty, changed ones fuzzy: tests/pages/test_catalogs.py fails until translated).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract --mapping babel.cfg --no-location --sort-output \
+		--project jxfed --copyright-holder "jxfed" --output-file $(LOCALES)/messages.pot .
+	for l in $(LANGUAGES); do \
+		test -f $(LOCALES)/$$l/LC_MESSAGES/messages.po \
+		|| $(BIN)/pybabel init --domain messages --locale $$l --input-file $(LOCALES)/messages.pot --output-dir $(LOCALES); \
+	done
+	$(BIN)/pybabel update --domain messages --input-file $(LOCALES)/messages.pot \
+		--output-dir $(LOCALES) --no-wrap --ignore-obsolete
+
 $(DEMO)/instance.toml: | $(VENV)/.installed
 	$(JXFED) init --dir $(DEMO) --domain $(DEMO_DOMAIN) --insecure-http
 	printf 'demo-password\n' | $(JXFED) --dir $(DEMO) users add demo --admin --password-stdin
 	$(JXFED) --dir $(DEMO) spaces add welcome --name "Welcome to the network" --access open --owner demo
 
-run: $(VENV)/.installed $(DEMO)/instance.toml
+run: $(VENV)/.installed $(CATALOGS) $(DEMO)/instance.toml
 	$(JXFED) --dir $(DEMO) migrate
 	@echo "demo member: http://$(DEMO_DOMAIN)/users/demo  (acct:demo@$(DEMO_DOMAIN), password demo-password)"
 	@echo "demo space:  http://$(DEMO_DOMAIN)/spaces/welcome  (acct:welcome@$(DEMO_DOMAIN))"
 	$(JXFED) --dir $(DEMO) serve --bind $(DEMO_DOMAIN)
 
 # Both cores; a module's shared network (xdist_group) stays on one worker.
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(CATALOGS)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The inner loop: everything but the real servers, on SQLite.
-test-quick: $(VENV)/.installed
+test-quick: $(VENV)/.installed $(CATALOGS)
 	$(BIN)/python -m pytest -n 2 -m "not server" -k "not postgres" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "jxfed.activitypub.models",
     "jxfed.files.models",
     "jxfed.web.mastodon.models",
+    "jxfed.web.pages.models",
 ]
 
 

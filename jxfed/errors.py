@@ -19,6 +19,10 @@ class BadRequest(JxfedError):
     status = 400
 
 
+class Forbidden(JxfedError):
+    status = 403
+
+
 class NotFound(JxfedError):
     status = 404
 

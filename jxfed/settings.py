@@ -14,6 +14,8 @@ from jxfed.errors import ConfigError
 
 CONFIG_FILE = "instance.toml"
 SQLITE_FILE = "jxfed.sqlite3"
+# The languages the members' pages speak (each has a complete catalog under jxfed/locales).
+LANGUAGES = ("en", "fr", "ar", "pt", "de")
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg")
 
 _HOSTNAME = re.compile(
@@ -73,6 +75,10 @@ class Settings:
     database_url: str
     bind: str = "127.0.0.1:8000"
     retry_seconds: float = 30.0
+    # What the instance's pages say of it, and the language they speak when nobody chose one.
+    name: str = ""
+    description: str = ""
+    language: str = "en"
 
     @property
     def scheme(self) -> str:
@@ -98,7 +104,16 @@ def default_database_url(directory: Path) -> str:
 
 def validate(directory: Path, values: Mapping[str, object], environ: Mapping[str, str]) -> Settings:
     """Build Settings from parsed TOML values and the environment; one clear error per bad value."""
-    unknown = set(values) - {"domain", "insecure_http", "database_url", "bind", "retry_seconds"}
+    unknown = set(values) - {
+        "domain",
+        "insecure_http",
+        "database_url",
+        "bind",
+        "retry_seconds",
+        "name",
+        "description",
+        "language",
+    }
     if unknown:
         raise ConfigError(f"{CONFIG_FILE}: unknown setting {sorted(unknown)[0]!r}")
     domain_value = values.get("domain")
@@ -126,7 +141,28 @@ def validate(directory: Path, values: Mapping[str, object], environ: Mapping[str
         raise ConfigError(
             f"{CONFIG_FILE}: 'retry_seconds' must be a number of seconds in (0, 86400]"
         )
-    return Settings(directory.resolve(), domain, insecure, database_url, bind, float(retry))
+    texts = {}
+    for key, limit in (("name", 100), ("description", 2000)):
+        text = values.get(key, "")
+        if not isinstance(text, str) or len(text) > limit:
+            raise ConfigError(
+                f"{CONFIG_FILE}: '{key}' must be a string of at most {limit} characters"
+            )
+        texts[key] = text.strip()
+    language = values.get("language", "en")
+    if language not in LANGUAGES:
+        raise ConfigError(f"{CONFIG_FILE}: 'language' must be one of {', '.join(LANGUAGES)}")
+    return Settings(
+        directory.resolve(),
+        domain,
+        insecure,
+        database_url,
+        bind,
+        float(retry),
+        name=texts["name"],
+        description=texts["description"],
+        language=str(language),
+    )
 
 
 def load_settings(directory: Path, environ: Mapping[str, str] | None = None) -> Settings:

@@ -33,16 +33,12 @@ from jxfed.activitypub.signatures import (
     parse_request_signature,
     verify_request_signature,
 )
-from jxfed.errors import BadRequest, JxfedError
+from jxfed.errors import BadRequest, Forbidden
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=10)
 MAX_ATTEMPTS = 8
 BATCH = 50
-
-
-class Forbidden(JxfedError):
-    status = 403
 
 
 @dataclass(slots=True)

@@ -57,6 +57,7 @@ class Member(Model):
     )
     password_hash = fields.CharField(max_length=255, null=True)
     profile = fields.CharEnumField(Profile, max_length=16, default=Profile.MEMBER)
+    language = fields.CharField(max_length=8, null=True)  # the pages' language, when chosen
 
     class Meta:
         table = "member"

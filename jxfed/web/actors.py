@@ -13,6 +13,8 @@ from jxfed.errors import NotFound
 from jxfed.spaces.directory import PublicActor, confidential_space_for, public_actor
 from jxfed.spaces.models import Access
 from jxfed.web.context import services
+from jxfed.web.pages.profiles import profile_page
+from jxfed.web.pages.space_pages import space_page
 from jxfed.web.responses import activity_response, wanted_representation
 from jxfed.web.signed import signed_by_peer
 
@@ -67,6 +69,8 @@ async def _render_actor(found: PublicActor, verified: bool = False) -> Response 
 
 @blueprint.get("/<any(users, spaces):kind>/<name>")
 async def local_actor(kind: str, name: str) -> Response | str:
+    if wanted_representation(request) == "html":  # a browser: the member's or the space's page
+        return await (space_page(name) if kind == "spaces" else profile_page(name))
     return await _render_actor(*await _visible(_KINDS[kind], name))
 
 

@@ -1,0 +1,1 @@
+"""The members' web pages: server-rendered, in five languages, usable with JavaScript off."""
