@@ -33,15 +33,18 @@ messages: $(VENV)/.installed
 	done
 	$(BIN)/pybabel update --domain messages --input-file $(LOCALES)/messages.pot \
 		--output-dir $(LOCALES) --no-wrap --ignore-obsolete
+	$(BIN)/python tools/english_catalog.py $(LOCALES)/en/LC_MESSAGES/messages.po
 
 $(DEMO)/instance.toml: | $(VENV)/.installed
 	$(JXFED) init --dir $(DEMO) --domain $(DEMO_DOMAIN) --insecure-http
+	printf 'name = "jxfed demo"\ndescription = "A demo instance of the network: sign in as demo."\n' >> $(DEMO)/instance.toml
 	printf 'demo-password\n' | $(JXFED) --dir $(DEMO) users add demo --admin --password-stdin
 	$(JXFED) --dir $(DEMO) spaces add welcome --name "Welcome to the network" --access open --owner demo
 
 run: $(VENV)/.installed $(CATALOGS) $(DEMO)/instance.toml
 	$(JXFED) --dir $(DEMO) migrate
-	@echo "demo member: http://$(DEMO_DOMAIN)/users/demo  (acct:demo@$(DEMO_DOMAIN), password demo-password)"
+	@echo "open http://$(DEMO_DOMAIN)/ and sign in as demo, password demo-password (an administrator)"
+	@echo "demo member: http://$(DEMO_DOMAIN)/users/demo  (acct:demo@$(DEMO_DOMAIN))"
 	@echo "demo space:  http://$(DEMO_DOMAIN)/spaces/welcome  (acct:welcome@$(DEMO_DOMAIN))"
 	$(JXFED) --dir $(DEMO) serve --bind $(DEMO_DOMAIN)
 
@@ -54,8 +57,8 @@ test-quick: $(VENV)/.installed $(CATALOGS)
 	$(BIN)/python -m pytest -n 2 -m "not server" -k "not postgres" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check jxfed tests bench
-	$(BIN)/ruff format --check jxfed tests bench
+	$(BIN)/ruff check jxfed tests bench tools
+	$(BIN)/ruff format --check jxfed tests bench tools
 	$(BIN)/mypy
 
 bench: $(VENV)/.installed

@@ -109,6 +109,17 @@ def test_minimal_configuration_serves_https_from_sqlite_in_the_folder(tmp_path: 
     assert settings.directory == tmp_path.resolve()
 
 
+def test_the_pages_name_description_and_default_language_are_read(tmp_path: Path) -> None:
+    settings = validate(
+        tmp_path,
+        {"domain": "jxfed.test", "name": " Réseau ", "description": "Sahel", "language": "ar"},
+        {},
+    )
+
+    assert (settings.name, settings.description, settings.language) == ("Réseau", "Sahel", "ar")
+    assert validate(tmp_path, {"domain": "jxfed.test"}, {}).language == "en"
+
+
 def test_retry_seconds_is_read_as_seconds(tmp_path: Path) -> None:
     settings = validate(tmp_path, {"domain": "jxfed.test", "retry_seconds": 1}, {})
 
@@ -147,6 +158,10 @@ def test_insecure_http_is_refused_off_loopback(tmp_path: Path, domain: str) -> N
         ({"domain": "jxfed.test", "retry_seconds": "30"}, "retry_seconds"),
         ({"domain": "jxfed.test", "retry_seconds": True}, "retry_seconds"),
         ({"domain": "jxfed.test", "retry_seconds": 86401}, "retry_seconds"),
+        ({"domain": "jxfed.test", "language": "es"}, "language"),
+        ({"domain": "jxfed.test", "name": 7}, "name"),
+        ({"domain": "jxfed.test", "name": "x" * 101}, "name"),
+        ({"domain": "jxfed.test", "description": ["a"]}, "description"),
     ],
 )
 def test_bad_setting_is_refused_with_an_error_naming_it(

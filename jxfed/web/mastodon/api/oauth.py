@@ -24,8 +24,7 @@ GRANT_TYPES = ["authorization_code", "password", "client_credentials"]
 _PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-    "frame-ancestors 'none'",
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
 }
 
