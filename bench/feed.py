@@ -6,6 +6,11 @@ client, as an app is: one keep-alive connection, `Accept-Encoding: gzip`, one re
 each timed from sending to the last byte of the answer. Every answer must be a 200 with 20
 statuses; the first page's compressed size is weighed against the over-the-wire budget.
 
+Scenarios, the members' pages (what a browser asks for, `Accept: text/html`; each page's
+compressed size is weighed with the compressed stylesheet against the 30 KB budget):
+  page: space          GET /spaces/sahel, anonymous, and deep pages with ?max_id=
+  page: home           GET /home, signed in as m01 (a session from the sign-in form)
+
 Scenarios (client API, what Tusky or Phanpy ask for):
   space, first page   GET /api/v1/accounts/:sahel/statuses?limit=20, anonymous
   space, deep pages   the same with max_id at random depths of the 100,000 posts
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import gzip
 import random
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +54,7 @@ REQUESTS = 400
 BUDGET_MS = 50.0
 BUDGET_BYTES = 30 * 1024
 SEED_SECONDS = 600.0
+PASSWORD = "bench-password-1"  # noqa: S105 (m01's, as bench.seed_feed makes it)
 
 
 @dataclass
@@ -56,17 +63,19 @@ class Scenario:
     path: str
     token: str | None = None
     deep: bool = False  # max_id at a random depth for each request
+    page: bool = False  # an HTML page (20 posts), not a JSON list
 
 
 class Client:
     """One keep-alive connection to the instance; answers kept compressed, as sent."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, accept: str = "application/json") -> None:
         self.base = base
         self.session = aiohttp.ClientSession(
             auto_decompress=False,
             connector=aiohttp.TCPConnector(limit=1),
-            headers={"Accept-Encoding": "gzip"},
+            headers={"Accept-Encoding": "gzip", "Accept": accept},
+            cookie_jar=aiohttp.CookieJar(unsafe=True),  # a browser's cookies, on an IP address
         )
 
     async def close(self) -> None:
@@ -105,11 +114,36 @@ async def member_token(client: Client) -> str:
             "client_id": app["client_id"],
             "client_secret": app["client_secret"],
             "username": "m01",
-            "password": "bench-password-1",
+            "password": PASSWORD,
             "scope": "read",
         },
     )
     return str(token["access_token"])
+
+
+async def sign_in(client: Client) -> None:
+    """Sign m01 in through the sign-in form, as a browser does (its cookies kept)."""
+    status, body, headers = await client.request("GET", "/sign-in")
+    if headers.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', body)
+    if status != 200 or token is None:
+        raise BenchError(f"GET /sign-in: {status}, no form token")
+    form = {"csrf_token": token.group(1).decode(), "username": "m01", "password": PASSWORD}
+    async with client.session.post(
+        client.base + "/sign-in", data=form, allow_redirects=False
+    ) as response:
+        if response.status != 303:
+            raise BenchError(f"POST /sign-in: {response.status}")
+
+
+def _answer_ok(scenario: Scenario, status: int, plain: bytes) -> bool:
+    if status != 200:
+        return False
+    if scenario.page:
+        return plain.count(b'<article class="post"') >= 20
+    items = orjson.loads(plain)
+    return isinstance(items, list) and len(items) == 20
 
 
 async def measure(
@@ -130,8 +164,7 @@ async def measure(
         status, body, headers = await client.request("GET", path, scenario.token)
         elapsed = time.perf_counter() - started
         plain = gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
-        items = orjson.loads(plain) if status == 200 else None
-        if status != 200 or not isinstance(items, list) or len(items) != 20:
+        if not _answer_ok(scenario, status, plain):
             problems += 1
             first_problem = first_problem or f"{path}: {status} {plain[:120]!r}"
         if n >= WARM_UP:
@@ -152,7 +185,7 @@ async def measure(
             f"p99 < {BUDGET_MS:.0f} ms",
             verdict(p99 < BUDGET_MS and problems == 0),
             f"{REQUESTS} requests, one at a time"
-            + (f"; {problems} bad answers: {first_problem}" if problems else "; all 200, 20 items"),
+            + (f"; {problems} bad answers: {first_problem}" if problems else "; all 200, 20 posts"),
         )
     ]
     return rows, sizes
@@ -175,10 +208,22 @@ async def run(root: Path, database: Database, profile: Path | None) -> list[Row]
         )
         await instance.start()
         client = Client(instance.url)
+        browser = Client(instance.url, accept="text/html")
+        member = Client(instance.url, accept="text/html")
         try:
             token = await member_token(client)
+            await sign_in(member)
+            _, css, _ = await browser.request("GET", "/static/style.css")
             sahel = (await client.json("GET", "/api/v1/accounts/lookup?acct=sahel"))["id"]
             space = f"/api/v1/accounts/{sahel}/statuses?limit=20"
+            pages = [
+                (browser, Scenario("page: space, first page", "/spaces/sahel?", page=True)),
+                (
+                    browser,
+                    Scenario("page: space, deep pages", "/spaces/sahel?", deep=True, page=True),
+                ),
+                (member, Scenario("page: home, as a member", "/home", page=True)),
+            ]
             scenarios = [
                 Scenario("space, first page", space),
                 Scenario("space, deep pages", space, deep=True),
@@ -196,7 +241,23 @@ async def run(root: Path, database: Database, profile: Path | None) -> list[Row]
                 rows += found
                 if scenario.label == "space, first page":
                     first_sizes = sizes
+            heaviest = 0
+            for page_client, scenario in pages:
+                found, sizes = await measure(page_client, scenario, (int(low), int(high)), db)
+                rows += found
+                heaviest = max(heaviest, max(sizes) + len(css))
             print(f"    {meter.stop().describe()}", flush=True)
+            rows.append(
+                Row(
+                    db,
+                    "page over the wire, the heaviest",
+                    f"{heaviest / 1024:.1f} KB gzip",
+                    f"< {BUDGET_BYTES // 1024} KB",
+                    verdict(heaviest < BUDGET_BYTES),
+                    f"HTML with its stylesheet ({len(css) / 1024:.1f} KB), "
+                    f"{3 * REQUESTS} pages of 20 posts",
+                )
+            )
             size = max(first_sizes)
             rows.append(
                 Row(
@@ -205,11 +266,13 @@ async def run(root: Path, database: Database, profile: Path | None) -> list[Row]
                     f"{size / 1024:.1f} KB gzip",
                     f"< {BUDGET_BYTES // 1024} KB",
                     verdict(size < BUDGET_BYTES),
-                    "client API JSON, 20 statuses (the HTML feed page does not exist yet)",
+                    "client API JSON, 20 statuses",
                 )
             )
         finally:
             await client.close()
+            await browser.close()
+            await member.close()
         report_log(instance)
     finally:
         await instance.stop()
