@@ -31,6 +31,16 @@ class ActorLink:
     kind: str  # "person" or "group"
 
 
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """An image attached to a post: shown lazily, its box reserved by its width and height."""
+
+    url: str
+    description: str
+    width: int | None
+    height: int | None
+
+
 @dataclass(slots=True)
 class PostView:
     id: int
@@ -47,6 +57,7 @@ class PostView:
     reactions: list[tuple[str, int]] = field(default_factory=list)
     comments: int = 0
     language: str = ""
+    pictures: list[Picture] = field(default_factory=list)
 
 
 def _host(uri: str) -> str:
@@ -98,6 +109,27 @@ def remote_link(actor: RemoteActor) -> ActorLink:
     return ActorLink(actor.uri, actor.name or name, handle, prefix + handle, False, kind)
 
 
+def _size(value: object) -> int | None:
+    return value if isinstance(value, int) and 0 < value <= 20_000 else None
+
+
+def pictures_of(document: object) -> list[Picture]:
+    """The images a post carries (its `attachment`), on http(s) only, at most four."""
+    items = document.get("attachment") if isinstance(document, dict) else None
+    found = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+            continue
+        url, kind = item["url"], str(item.get("mediaType") or "")
+        if url.startswith(("https://", "http://")) and kind.startswith("image/"):
+            name = item.get("name")
+            description = name[:1500] if isinstance(name, str) else ""
+            found.append(
+                Picture(url, description, _size(item.get("width")), _size(item.get("height")))
+            )
+    return found[:4]
+
+
 def _language(document: object) -> str:
     """The language a post says it is written in (its `contentMap`), for `lang=` on it."""
     languages = document.get("contentMap") if isinstance(document, dict) else None
@@ -135,6 +167,7 @@ async def post_views(posts: Sequence[Post]) -> list[PostView]:
             reactions=sorted(reactions.get(p.id, Counter()).items()),
             comments=comments.get(p.uri, 0),
             language=_language(p.document),
+            pictures=pictures_of(p.document),
         )
         for p in posts
     ]
