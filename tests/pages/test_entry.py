@@ -170,3 +170,44 @@ async def test_a_missing_page_is_a_page_for_a_browser_and_json_for_an_app(browse
 
     assert status == 404 and "<h1>" in html
     assert response.status_code == 404 and (await response.get_json())["error"]
+
+
+async def test_a_page_seen_before_costs_a_304_for_an_anonymous_visitor(browser: Browser) -> None:
+    first = await browser.client.get("/", headers={"Accept": "text/html"})
+    again = await browser.client.get(
+        "/", headers={"Accept": "text/html", "If-None-Match": first.headers["ETag"]}
+    )
+
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    assert again.status_code == 304
+    assert await again.get_data() == b""
+
+
+async def test_a_page_for_members_sends_a_stranger_to_sign_in_and_back(browser: Browser) -> None:
+    response = await browser.client.get("/password", headers={"Accept": "text/html"})
+
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/sign-in?next=/password"
+    _, html = await browser.get("/sign-in?next=/password")
+    assert 'name="next" value="/password"' in html
+    signed_in = await browser.client.post(
+        "/sign-in",
+        form={
+            "csrf_token": token_in(html),
+            "username": "amina",
+            "password": PASSWORD,
+            "next": "/password",
+        },
+    )
+    assert signed_in.headers["Location"] == "/password"
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.test/", "//evil.test/x", "/\\evil.test"])
+async def test_sign_in_never_sends_the_member_to_another_site(
+    browser: Browser, elsewhere: str
+) -> None:
+    response = await browser.submit(
+        "/sign-in", "/sign-in", {"username": "amina", "password": PASSWORD, "next": elsewhere}
+    )
+
+    assert response.headers["Location"] == "/home"
