@@ -57,7 +57,7 @@ async def run_fetch(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def run_users(settings: Settings, args: argparse.Namespace) -> None:
-    from jxfed.actors.local_actors import add_member, list_members, member_by_name
+    from jxfed.actors.local_actors import add_member, list_members, member_by_name, set_profile
     from jxfed.actors.models import Following, FollowState, Profile
     from jxfed.spaces import editing, follows, joining, reactions
     from jxfed.spaces.notifying import list_notifications, mark_read
@@ -84,8 +84,7 @@ async def run_users(settings: Settings, args: argparse.Namespace) -> None:
     member = await member_by_name(args.name)
     actor = member.actor
     if args.action == "profile":
-        member.profile = Profile(args.profile)
-        await member.save(update_fields=["profile"])
+        await set_profile(member, Profile(args.profile))
         print(f"jxfed: {actor.name} is now {member.profile.value}")
         return
     if args.action == "notifications":

@@ -52,6 +52,10 @@ class PeerSet:
             self._hosts = frozenset(await Peer.all().values_list("host", flat=True))  # type: ignore[arg-type]
             self._loaded_at = time.monotonic()
 
+    def forget(self) -> None:
+        """The allowlist changed in this process: read it again at the next question."""
+        self._loaded_at = float("-inf")
+
     async def contains(self, host: str) -> bool:
         """True when `host` (host[:port], lower-case) is a peer."""
         await self.refresh()

@@ -68,3 +68,14 @@ async def member_by_name(name: str) -> Member:
     if member is None:
         raise NotFound(f"no member named {name!r}")
     return member
+
+
+async def set_profile(member: Member, profile: Profile) -> None:
+    """Give `member` a profile; the instance never loses its last administrator."""
+    async with in_transaction():
+        # The administrators' rows locked: two of them demoting each other must not leave none.
+        administrators = await Member.filter(profile=Profile.ADMINISTRATOR).select_for_update()
+        if profile != Profile.ADMINISTRATOR and [a.id for a in administrators] == [member.id]:
+            raise Conflict("the last administrator keeps the administrator profile")
+        member.profile = profile
+        await member.save(update_fields=["profile"])
