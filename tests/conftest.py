@@ -18,12 +18,16 @@ from jxfed.actors.local_actors import ensure_instance_actor
 from jxfed.settings import Settings, validate
 from jxfed.web.app import create_app
 from jxfed.workers import start_services
+from tests.browser.screenshots import pytest_configure, pytest_terminal_summary
 from tests.databases import POSTGRES_URL, Templates, admin, drop_postgres, in_own_loop
 from tests.keypool import CHEAP_SCRYPT_N, pooled_key_material
 from tests.servers import InstanceFactory, kept, stop_kept
 
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 REAL_SCRYPT_N = passwords._N  # read before the session's economies lower it
+# The browser stories' screenshots folder, named at the end of the run: here, since a
+# pytest-xdist controller loads no conftest below tests/.
+__all__ = ["pytest_configure", "pytest_terminal_summary"]
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
