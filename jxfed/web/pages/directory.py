@@ -30,10 +30,9 @@ async def space_directory(reader: Reader | None = None) -> list[SpaceCard]:
     reader = reader or Reader()
     spaces = await Space.filter(archived=False).select_related("actor")
     shown = [space for space in spaces if await may_see(reader, space)]
-    counts = Counter(
-        await Membership.filter(
-            space_id__in=[s.id for s in shown], state=MembershipState.ACCEPTED
-        ).values_list("space_id", flat=True)
+    members = Membership.filter(space_id__in=[s.id for s in shown], state=MembershipState.ACCEPTED)
+    counts: Counter[int] = Counter(
+        int(str(i)) for i in await members.values_list("space_id", flat=True)
     )
     cards = [
         SpaceCard(

@@ -22,7 +22,9 @@ LOCALE_DIR = Path(__file__).resolve().parents[2] / "locales"
 LANGUAGE_COOKIE = "jxfed_lang"
 RIGHT_TO_LEFT = frozenset({"ar"})
 # Each language named in itself, as a menu of languages should.
-NAMES = {code: Locale.parse(code).get_display_name(code).capitalize() for code in LANGUAGES}
+NAMES = {
+    code: (Locale.parse(code).get_display_name(code) or code).capitalize() for code in LANGUAGES
+}
 
 
 @cache

@@ -146,10 +146,9 @@ async def post_views(posts: Sequence[Post]) -> list[PostView]:
     reactions: dict[int, Counter[str]] = {}
     for post_id, emoji in await Reaction.filter(post_id__in=ids).values_list("post_id", "emoji"):
         reactions.setdefault(int(post_id), Counter())[emoji or "♥"] += 1
-    comments = Counter(
-        await Post.filter(in_reply_to__in=[p.uri for p in posts], deleted=False).values_list(
-            "in_reply_to", flat=True
-        )
+    replies = Post.filter(in_reply_to__in=[p.uri for p in posts], deleted=False)
+    comments: Counter[str] = Counter(
+        str(uri) for uri in await replies.values_list("in_reply_to", flat=True)
     )
     return [
         PostView(
