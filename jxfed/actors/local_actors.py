@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -53,7 +55,8 @@ async def add_member(
     validate_name(name, "user name")
     if password is not None and len(password) < MIN_LENGTH:
         raise BadRequest(f"the password must have at least {MIN_LENGTH} characters")
-    password_hash = hash_password(password) if password is not None else None
+    # scrypt is slow on purpose: off the event loop, so a page adding a member blocks nobody.
+    password_hash = await asyncio.to_thread(hash_password, password) if password else None
     async with in_transaction():
         actor = await new_actor(ActorKind.PERSON, name)
         return await Member.create(actor=actor, password_hash=password_hash, profile=profile)
