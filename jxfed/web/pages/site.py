@@ -4,10 +4,29 @@ from __future__ import annotations
 
 from quart import Quart
 
-from jxfed.web.pages import admin_members, admin_pages, admin_spaces, entry, rendering
+from jxfed.web.pages import (
+    admin_members,
+    admin_pages,
+    admin_spaces,
+    entry,
+    home,
+    notification_pages,
+    profiles,
+    rendering,
+    search_pages,
+)
 
 
 def register(app: Quart) -> None:
     rendering.install(app)
-    for module in (entry, admin_pages, admin_members, admin_spaces):
+    for module in (
+        entry,
+        admin_pages,
+        admin_members,
+        admin_spaces,
+        home,
+        profiles,
+        notification_pages,
+        search_pages,
+    ):
         app.register_blueprint(module.blueprint)
