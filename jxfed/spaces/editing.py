@@ -22,7 +22,7 @@ from jxfed.errors import NotFound
 from jxfed.spaces import stats
 from jxfed.spaces.audience import deliver, followers_inboxes
 from jxfed.spaces.authenticity import authentic_activity, authentic_create
-from jxfed.spaces.models import Membership, MembershipState, Post, PostRevision, Space
+from jxfed.spaces.models import Membership, MembershipState, Post, PostRevision, Role, Space
 from jxfed.spaces.posts import authored, iso, sanitise, text_to_html
 from jxfed.spaces.relay import access_of, joined_here, relay
 from jxfed.spaces.roles import Action, NotAllowed, may, require
@@ -71,6 +71,16 @@ async def _role_in(space: Space, actor_uri: str) -> Any:
         space=space, actor_uri=actor_uri, state=MembershipState.ACCEPTED
     )
     return membership.role if membership else None
+
+
+def may_change(role: Role | None, *, own: bool, in_space: bool, deleting: bool) -> bool:
+    """Whether someone with `role` in the post's space (None: not a member) may edit (or
+    delete) it: outside a space its author only; in one the author as the role allows, and a
+    content manager deletes any post."""
+    if not in_space:
+        return own
+    needed = (Action.DELETE_OWN if own else Action.DELETE_ANY) if deleting else Action.EDIT_OWN
+    return may(role, needed) and (own or deleting)
 
 
 async def _editable(actor_uri: str, post_uri: str, *, deleting: bool) -> Post:
@@ -159,11 +169,8 @@ class EditHandlers:
         actor = activity["actor"]
         own: bool = post.author_uri == actor
         space = await _space_of(post)
-        if space is None:
-            return own
-        role = await _role_in(space, actor)
-        needed = (Action.DELETE_OWN if own else Action.DELETE_ANY) if deleting else Action.EDIT_OWN
-        return bool(may(role, needed) and (own or deleting))
+        role = None if space is None else await _role_in(space, actor)
+        return may_change(role, own=own, in_space=space is not None, deleting=deleting)
 
     async def on_rejected_post(self, activity: Activity) -> Apply | None:
         """A space of a peer refused a member's post: it stops showing here as posted."""

@@ -14,19 +14,30 @@ from quart import Blueprint, Response, request
 from jxfed.activitypub.contexts import ACTIVITY_CONTEXT
 from jxfed.activitypub.shapes import id_of
 from jxfed.actors.models import OutboxActivity
-from jxfed.errors import NotFound
+from jxfed.errors import NotAcceptable, NotFound
 from jxfed.spaces.authenticity import may_fetch
 from jxfed.spaces.models import Post, Reaction
 from jxfed.spaces.reactions import like_of
 from jxfed.web.context import services
-from jxfed.web.responses import activity_response
+from jxfed.web.pages.post_pages import object_page
+from jxfed.web.responses import activity_response, wanted_representation
 from jxfed.web.signed import signed_by_peer
 
 blueprint = Blueprint("objects", __name__)
 
 
+def _from_a_browser() -> bool:
+    """Accept prefers HTML: a person following a post's id (an ActivityPub client never is)."""
+    try:
+        return "Accept" in request.headers and wanted_representation(request) == "html"
+    except NotAcceptable:
+        return False
+
+
 @blueprint.get("/objects/<object_id>")
 async def post_object(object_id: str) -> Response:
+    if _from_a_browser():  # to the post's page, if this viewer may see it
+        return await object_page(services().settings.url(f"/objects/{object_id}"))
     key = await signed_by_peer(request)
     post = await Post.get_or_none(uri=services().settings.url(f"/objects/{object_id}"), local=True)
     if post is None or not await may_fetch(services(), post, key.owner):

@@ -11,6 +11,8 @@ from jxfed.web.pages import (
     entry,
     home,
     notification_pages,
+    post_changes,
+    post_pages,
     profiles,
     rendering,
     search_pages,
@@ -28,5 +30,7 @@ def register(app: Quart) -> None:
         profiles,
         notification_pages,
         search_pages,
+        post_pages,
+        post_changes,
     ):
         app.register_blueprint(module.blueprint)
