@@ -304,6 +304,7 @@ async def test_a_confidential_post_is_a_free_id_for_everyone_outside_its_space(
         assert "Field report" not in html and "litigation" not in html.lower()
         assert (await visitor.get(f"{mine}/edit"))[0] in (303, 404)
         assert (await visitor.get(urlsplit(post.uri).path))[0] == 404
+        assert (await visitor.get("/posts/" + "9" * 30))[0] == 404  # beyond any database id
         if name:
             comment = await _submit(visitor, "/password", f"{mine}/comments", {"text": "Hello"})
             react = await _submit(visitor, "/password", f"{mine}/reactions", {"emoji": ""})
