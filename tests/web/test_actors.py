@@ -156,6 +156,9 @@ async def test_actor_url_gives_browsers_the_html_profile(
         assert "accept" in vary(response)
         html = await response.get_data(as_text=True)
         assert html.lstrip().lower().startswith("<!doctype html>")
+        if path == "/users/amina":  # the member's profile: their name and their address
+            assert '<h1 dir="auto">amina</h1>' in html and "amina@jxfed.test" in html
+            continue
         assert BASE + path in html
         assert "@jxfed.test" in html
 
