@@ -156,6 +156,9 @@ async def test_actor_url_gives_browsers_the_html_profile(
         assert "accept" in vary(response)
         html = await response.get_data(as_text=True)
         assert html.lstrip().lower().startswith("<!doctype html>")
+        if path == "/spaces/sahel":  # the space's page: its title and its address
+            assert "<h1" in html and "sahel@jxfed.test" in html
+            continue
         if path == "/users/amina":  # the member's profile: their name and their address
             assert '<h1 dir="auto">amina</h1>' in html and "amina@jxfed.test" in html
             continue
@@ -193,6 +196,11 @@ async def test_confidential_space_is_answered_like_an_unknown_space(
         hidden = await signed_get(client, f"/spaces/litigation{suffix}", headers)
         unknown = await signed_get(client, f"/spaces/nowhere{suffix}", headers)
 
+        if headers != AP:  # a browser gets the page of a free name, the same in every byte
+            assert hidden.status_code == unknown.status_code == 404
+            hidden_page = (await hidden.get_data(as_text=True)).replace("litigation", "X")
+            assert hidden_page == (await unknown.get_data(as_text=True)).replace("nowhere", "X")
+            continue
         hidden_error = await assert_json_error(hidden, 404)
         unknown_error = await assert_json_error(unknown, 404)
         assert hidden_error.replace("litigation", "X") == unknown_error.replace("nowhere", "X")

@@ -16,6 +16,9 @@ from jxfed.web.pages import (
     profiles,
     rendering,
     search_pages,
+    space_list,
+    space_managing,
+    space_pages,
 )
 
 
@@ -30,6 +33,9 @@ def register(app: Quart) -> None:
         profiles,
         notification_pages,
         search_pages,
+        space_pages,
+        space_managing,
+        space_list,
         post_pages,
         post_changes,
     ):
