@@ -231,10 +231,14 @@ async def accept_invitation(services: Services, member: LocalActor, space_uri: s
 async def invite(
     services: Services, space: Space, manager: LocalActor, handle: str, role: Role | None = None
 ) -> Membership:
-    """A space manager invites an actor of a peer (needed for confidential spaces)."""
+    """A space manager invites a member of this instance or an actor of a peer (the only way
+    into a confidential space); the invitee joins by accepting."""
     manager_uri = services.actor_uri(manager)
     own = await Membership.get_or_none(space=space, actor_uri=manager_uri)
     require(own.role if own and own.state == MembershipState.ACCEPTED else None, Action.INVITE)
+    local = await _member_here(services, handle)
+    if local is not None:
+        return await _invite_here(services, space, local, role)
     uri = await resolve_account(services, handle)
     invitee = await remote_actor(services, uri)
     if await Membership.filter(space=space, actor_uri=uri).exists():
@@ -253,6 +257,30 @@ async def invite(
         )
         await send(services, activity, space_actor, invitee.delivery_inbox)
     return membership
+
+
+async def _member_here(services: Services, handle: str) -> Member | None:
+    """The member of this instance `handle` names (`name`, `@name`, `name@our.domain`), if any."""
+    name, at, host = handle.strip().lstrip("@").partition("@")
+    if at and host.lower() != services.settings.domain:
+        return None
+    return await Member.get_or_none(actor__name=name.lower()).select_related("actor")
+
+
+async def _invite_here(
+    services: Services, space: Space, member: Member, role: Role | None
+) -> Membership:
+    """An invitation to a member of this instance: nothing to send, the page offers it."""
+    uri = services.actor_uri(member.actor)
+    if await Membership.filter(space=space, actor_uri=uri).exists():
+        raise Conflict(f"{member.actor.name} is already a member of this space or invited")
+    return await Membership.create(
+        space=space,
+        member=member,
+        actor_uri=uri,
+        role=role or space.default_role,
+        state=MembershipState.INVITED,
+    )
 
 
 async def answer_join_request(

@@ -141,6 +141,28 @@ async def test_a_manager_invites_a_member_of_a_peer(
     assert await Delivery.filter(inbox="https://peer.example/inbox").exists()
 
 
+@pytest.mark.parametrize("handle", ["bakari", "@bakari", "bakari@jxfed.test"])
+async def test_a_member_here_invited_into_a_confidential_space_accepts_from_its_page(
+    app: object, handle: str
+) -> None:
+    amina, bakari = Browser(app.test_client()), Browser(app.test_client())  # type: ignore[attr-defined]
+    await amina.sign_in("amina")
+    await bakari.sign_in("bakari")
+    assert (await bakari.get("/spaces/litigation"))[0] == 404
+
+    response = await submit(
+        amina, "/spaces/litigation", "/spaces/litigation/invite", {"handle": handle}
+    )
+    status, html = await bakari.get("/spaces/litigation")
+
+    assert response.status_code == 303
+    assert (await membership("litigation", BAKARI)).state == MembershipState.INVITED  # type: ignore[union-attr]
+    assert status == 200 and "Accept the invitation" in html
+    assert not await Delivery.all().exists()  # nothing leaves the instance
+    await submit(bakari, "/spaces/litigation", "/spaces/litigation/join", {})
+    assert (await membership("litigation", BAKARI)).state == MembershipState.ACCEPTED  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize(
     ("handle", "status", "kept"),
     [("", 422, 'value=""'), ("not an address", 400, 'value="not an address"')],

@@ -69,7 +69,8 @@ def _unknown(uri: str) -> ActorLink:
     name = path.rsplit("/", 1)[-1] or _host(uri)
     kind = "group" if "/spaces/" in path or "/groups/" in path else "person"
     handle = f"{name}@{_host(uri)}"
-    return ActorLink(uri, name, handle, f"{PREFIX[ActorKind.PERSON]}{handle}", False, kind)
+    prefix = PREFIX[ActorKind.GROUP] if kind == "group" else PREFIX[ActorKind.PERSON]
+    return ActorLink(uri, name, handle, prefix + handle, False, kind)
 
 
 async def actor_links(uris: Iterable[str]) -> dict[str, ActorLink]:
