@@ -51,3 +51,101 @@ def test_a_member_reads_her_pages_in_arabic_right_to_left_and_comes_back_to_engl
 
     assert (visitor.html_attribute("lang"), visitor.html_attribute("dir")) == ("en", "ltr")
     assert visitor.nav_text() == english_menu
+
+
+@story("peer")
+def test_an_administrator_allows_a_peer_and_sees_it_listed(
+    network: Network, visitor: Visitor
+) -> None:
+    a = network.a
+    domain = "justice-kinshasa.example" if visitor.scripts else "justice-tunis.example"
+    visitor.sign_in(a, "amina")
+    visitor.open(a, "/admin")
+    visitor.shot("admin")
+    visitor.open(a, "/admin/peers")
+    assert domain not in visitor.column("table", 1)
+
+    visitor.send(visitor.form("/admin/peers"), domain=domain)
+
+    assert visitor.driver.current_url == f"{a.url}/admin/peers"
+    assert domain in visitor.column("table", 1)
+    assert network.b.domain in visitor.column("table", 1)  # the peer she had
+    assert domain in a.cli("peers", "list").stdout
+    visitor.shot("admin-peers")
+
+
+@story("conversation")
+def test_a_post_reaches_a_peer_member_whose_comment_raises_the_authors_unread_count(
+    network: Network, visitor: Visitor
+) -> None:
+    a, b = network.a, network.b
+    mode = "with script" if visitor.scripts else "without script"
+    title = f"Hearing in Niamey, {mode}"
+    comment = f"I can attend with two colleagues, {mode}."
+    visitor.sign_in(a, "amina")
+    visitor.open(a, "/spaces/sahel")
+    unread_before = visitor.unread()
+
+    visitor.send(visitor.form("/spaces/sahel/posts"), title=title, text="The court sits on Monday.")
+
+    post_on_a = visitor.post_id(title)
+    visitor.shot("space")
+
+    visitor.sign_in(b, "bakari")
+    sahel = f"/spaces/sahel@{a.domain}"
+    visitor.until(b, sahel, lambda: bool(visitor.posts(title)), "amina's post, on B")
+    visitor.shot("space-of-a-peer")
+    visitor.open(b, "/home")
+    assert visitor.posts(title), "amina's post is not on bakari's home page"
+    visitor.shot("home")
+    visitor.open(b, sahel)
+    visitor.send(visitor.form(f"/posts/{visitor.post_id(title)}/comments"), text=comment)
+    assert visitor.posts(comment), f"his comment is not on {visitor.driver.current_url}"
+    visitor.shot("post" if "/posts/" in visitor.driver.current_url else "space-of-a-peer")
+
+    visitor.sign_in(a, "amina")
+    visitor.until(
+        a, "/spaces/sahel", lambda: visitor.unread() > unread_before, "her unread count rising"
+    )
+    visitor.shot("space")
+    visitor.open(a, "/notifications")
+    assert "bakari" in visitor.driver.find_element(By.TAG_NAME, "main").text
+    visitor.shot("notifications")
+    visitor.open(a, f"/posts/{post_on_a}")
+    assert visitor.posts(comment), "his comment is not in the post's thread on A"
+    visitor.shot("post")
+
+
+@story("join-request")
+def test_a_space_manager_accepts_a_join_request_from_a_peer_member(
+    network: Network, visitor: Visitor
+) -> None:
+    a, b = network.a, network.b
+    slug = "vigil" if visitor.scripts else "wake"  # a request is answered once
+    page = f"/spaces/{slug}@{a.domain}"
+    visitor.sign_in(b, "bakari")
+    visitor.search(b, f"{slug}@{a.domain}")  # B has not heard of it yet: it asks A
+    visitor.shot("search")
+    visitor.follow(f"section[aria-labelledby=found-spaces] a[href='{page}']")
+    assert not visitor.has_form(f"{page}/posts")
+
+    visitor.send(visitor.form(f"{page}/join"))
+
+    assert visitor.has_form(f"{page}/leave")  # he may withdraw his request
+    visitor.shot("space-of-a-peer")
+
+    visitor.sign_in(a, "amina")
+    requests = f"/spaces/{slug}/requests"
+    visitor.until(
+        a, f"/spaces/{slug}", lambda: visitor.has_form(requests, "bakari"), "his request, on A"
+    )
+    visitor.shot("space-managed")
+    visitor.send(visitor.form(requests, "bakari"), press="accept")
+
+    members = visitor.column("section[aria-labelledby=members] table", 1)
+    assert any("bakari" in member for member in members), members
+    assert not visitor.has_form(requests, "bakari")
+
+    visitor.sign_in(b, "bakari")
+    visitor.until(b, page, lambda: visitor.has_form(f"{page}/posts"), "his membership, on B")
+    visitor.shot("space-of-a-peer")

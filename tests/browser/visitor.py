@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from selenium.common.exceptions import NoSuchElementException
+from selenium.common.exceptions import NoSuchElementException, WebDriverException
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -55,17 +55,20 @@ class Visitor:
     def open(self, instance: Instance, path: str) -> None:
         self.driver.get(f"{instance.url}{path}")
 
-    def form(self, action: str) -> WebElement:
-        """The page's form that posts to `action` (a path); a clear failure if it has none."""
+    def form(self, action: str, reading: str = "") -> WebElement:
+        """The page's form that posts to `action` (a path) and reads `reading`; a clear failure
+        if it has none."""
         for form in self.driver.find_elements(By.CSS_SELECTOR, "form[method=post]"):
-            if (form.get_dom_attribute("action") or "") == action:
+            if form.get_dom_attribute("action") == action and reading in form.text:
                 return form
         raise AssertionError(
-            f"{self.driver.current_url} has no form for {action} (page: {self.heading()!r})"
+            f"{self.driver.current_url} has no form for {action} reading {reading!r} "
+            f"(page: {self.heading()!r})"
         )
 
-    def send(self, form: WebElement, **fields: str) -> None:
-        """Fill `fields` by name, press the form's button, wait for the page after the redirect."""
+    def send(self, form: WebElement, press: str = "", **fields: str) -> None:
+        """Fill `fields` by name, press the form's button (the one whose value is `press`, else
+        the first), wait for the page after the redirect."""
         for name, value in fields.items():
             control = form.find_element(By.NAME, name)
             if control.tag_name == "select":
@@ -73,9 +76,27 @@ class Visitor:
             else:
                 control.clear()
                 control.send_keys(value)
+        button = f"button[value='{press}']" if press else "button"
+        self._navigate(form.find_element(By.CSS_SELECTOR, button))
+
+    def search(self, instance: Instance, words: str) -> None:
+        """Search on `instance` through its search form."""
+        self.open(instance, "/search")
+        self.send(self.driver.find_element(By.CSS_SELECTOR, "form[role=search]"), q=words)
+
+    def follow(self, link: str) -> None:
+        """Follow the first link that `link` (a CSS selector) finds, as a click does."""
+        found = self.driver.find_elements(By.CSS_SELECTOR, link)
+        assert found, f"{self.driver.current_url} has no link {link} (page: {self.heading()!r})"
+        self._navigate(found[0])
+
+    def _navigate(self, element: WebElement) -> None:
+        """Click `element` and wait for the next page (Chromium may answer about the old page's
+        elements with an inspector error while it goes: asked again until they are stale)."""
         page = self.driver.find_element(By.TAG_NAME, "html")
-        form.find_element(By.TAG_NAME, "button").click()
-        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(page))
+        element.click()
+        wait = WebDriverWait(self.driver, 15, ignored_exceptions=(WebDriverException,))
+        wait.until(expected_conditions.staleness_of(page))
 
     def heading(self) -> str:
         try:
@@ -99,12 +120,27 @@ class Visitor:
     def shows(self, text: str) -> bool:
         return text in self.driver.find_element(By.TAG_NAME, "main").text
 
-    def article(self, title: str) -> WebElement:
-        """The post whose title is `title` on this page."""
-        for article in self.driver.find_elements(By.CSS_SELECTOR, "article.post"):
-            if title in article.text:
-                return article
-        raise AssertionError(f"{self.driver.current_url} does not show the post {title!r}")
+    def column(self, table: str, number: int) -> list[str]:
+        """The texts of a column (from 1) of the page's `table` (a CSS selector): [] if none."""
+        cells = f"{table} tbody tr > :nth-child({number})"
+        return [cell.text for cell in self.driver.find_elements(By.CSS_SELECTOR, cells)]
+
+    def posts(self, text: str) -> list[WebElement]:
+        """The posts and comments on this page that read `text`."""
+        articles = self.driver.find_elements(By.CSS_SELECTOR, "article.post")
+        return [article for article in articles if text in article.text]
+
+    def post_id(self, text: str) -> str:
+        """The database id (on this instance) of the post on this page that reads `text`."""
+        found = self.posts(text)
+        assert found, f"{self.driver.current_url} does not show the post {text!r}"
+        return (found[0].get_dom_attribute("id") or "").removeprefix("post-")
+
+    def has_form(self, action: str, reading: str = "") -> bool:
+        forms = self.driver.find_elements(By.CSS_SELECTOR, "form[method=post]")
+        return any(
+            form.get_dom_attribute("action") == action and reading in form.text for form in forms
+        )
 
     def shot(self, kind: str) -> None:
         """A picture of this page, named by its kind, its language and the story."""
