@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 from jxfed.actors.models import Member
 from jxfed.errors import NotFound
+from jxfed.spaces import threads
 from jxfed.spaces.editing import may_change
 from jxfed.spaces.models import Membership, MembershipState, Post, PostRevision, Reaction, Role
 from jxfed.spaces.roles import Action, may
-from jxfed.spaces.visibility import Reader, may_see, reader_of, visible_posts
+from jxfed.spaces.visibility import Reader, may_see, reader_of
 from jxfed.web.context import services
 from jxfed.web.pages import sessions
 from jxfed.web.pages.views import PostView, post_views
@@ -108,31 +109,6 @@ class Thread:
     revisions: list[PostRevision]
 
 
-async def _ancestors(reader: Reader, post: Post) -> list[Post]:
-    """The posts it answers, oldest first, up to the first one the reader may not see."""
-    found: list[Post] = []
-    parent_uri = post.in_reply_to
-    while parent_uri and len(found) < MAX_ANCESTORS:
-        parent = await Post.filter(visible_posts(reader), uri=parent_uri).first()
-        if parent is None:
-            break
-        found.append(parent)
-        parent_uri = parent.in_reply_to
-    return list(reversed(found))
-
-
-async def _descendants(reader: Reader, post: Post) -> list[Post]:
-    """The replies, and their replies, the reader may see, oldest first (level by level)."""
-    found: list[Post] = []
-    level = [post.uri]
-    while level and len(found) < MAX_COMMENTS:
-        replies = await Post.filter(visible_posts(reader), in_reply_to__in=level).order_by("id")
-        replies = replies[: MAX_COMMENTS - len(found)]
-        found.extend(replies)
-        level = [reply.uri for reply in replies]
-    return sorted(found, key=lambda reply: reply.id)
-
-
 def _nest(root: Comment, comments: list[Comment]) -> None:
     """Each comment under the one it answers (oldest first), at most MAX_DEPTH deep."""
     by_uri = {root.view.uri: (root, 0)}
@@ -146,8 +122,8 @@ def _nest(root: Comment, comments: list[Comment]) -> None:
 
 async def thread_of(looking: Viewer, post: Post) -> Thread:
     """The post's page: its thread as the viewer may see it and what they may do in it."""
-    ancestors = await _ancestors(looking.reader, post)
-    descendants = await _descendants(looking.reader, post)
+    ancestors = await threads.ancestors(looking.reader, post, MAX_ANCESTORS)
+    descendants = await threads.descendants(looking.reader, post, MAX_COMMENTS)
     shown = [post, *descendants]
     views = await post_views([*ancestors, *shown])
     by_id = {view.id: view for view in views}

@@ -7,6 +7,7 @@ from typing import Any
 from quart import Blueprint, Response, request
 
 from jxfed.errors import NotFound
+from jxfed.spaces import threads
 from jxfed.spaces.editing import delete_post
 from jxfed.spaces.models import Post
 from jxfed.spaces.visibility import Reader, visible_posts
@@ -78,32 +79,11 @@ async def context(caller: Caller, status_id: str) -> Response:
     renderer = StatusRenderer(services(), reader)
     return json_response(
         {
-            "ancestors": await renderer.render(await _ancestors(reader, post)),
-            "descendants": await renderer.render(await _descendants(reader, post)),
+            "ancestors": await renderer.render(
+                await threads.ancestors(reader, post, MAX_ANCESTORS)
+            ),
+            "descendants": await renderer.render(
+                await threads.descendants(reader, post, MAX_DESCENDANTS)
+            ),
         }
     )
-
-
-async def _ancestors(reader: Reader, post: Post) -> list[Post]:
-    """The posts it answers, oldest first, up to the first one the reader may not see."""
-    found: list[Post] = []
-    parent_uri = post.in_reply_to
-    while parent_uri and len(found) < MAX_ANCESTORS:
-        parent = await Post.filter(visible_posts(reader), uri=parent_uri).first()
-        if parent is None:
-            break
-        found.append(parent)
-        parent_uri = parent.in_reply_to
-    return list(reversed(found))
-
-
-async def _descendants(reader: Reader, post: Post) -> list[Post]:
-    """The replies, and their replies, that the reader may see, oldest first."""
-    found: list[Post] = []
-    level = [post.uri]
-    while level and len(found) < MAX_DESCENDANTS:
-        replies = await Post.filter(visible_posts(reader), in_reply_to__in=level).order_by("id")
-        replies = replies[: MAX_DESCENDANTS - len(found)]
-        found.extend(replies)
-        level = [reply.uri for reply in replies]
-    return sorted(found, key=lambda reply: reply.id)
