@@ -7,6 +7,7 @@ tests/conftest.py, which the pytest-xdist controller loads too)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from selenium.webdriver.chrome.webdriver import WebDriver
@@ -18,6 +19,17 @@ from tests.browser.visitor import Visitor
 from tests.conftest import postgres_database
 from tests.databases import Templates
 from tests.servers import InstanceFactory, kept
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's loadgroup reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """One group per database kind: each network stays in one test process, and the two run
+    side by side on two cores."""
+    here = Path(__file__).parent
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if here in item.path.parents and callspec and "network" in callspec.params:
+            item.add_marker(pytest.mark.xdist_group(f"browser-{callspec.params['network']}"))
 
 
 @pytest.fixture(scope="session")

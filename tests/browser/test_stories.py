@@ -12,8 +12,29 @@ from selenium.webdriver.common.by import By
 
 from tests.browser.network import Network
 from tests.browser.visitor import Visitor, story
+from tests.servers import Instance
 
-pytestmark = [pytest.mark.server, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.server  # xdist groups: one per database kind (conftest.py)
+
+MEMBERS_PAGES = (  # kind, path on A: each pictured in each language of the first story
+    ("home", "/home"),
+    ("spaces", "/spaces"),
+    ("space", "/spaces/sahel"),
+    ("notifications", "/notifications"),
+    ("search", "/search?q=sahel"),
+    ("profile", "/users/amina"),
+    ("admin", "/admin"),
+    ("admin-members", "/admin/members"),
+    ("admin-spaces", "/admin/spaces"),
+)
+
+
+def picture_each_page_kind(visitor: Visitor, instance: Instance, direction: str) -> None:
+    """Open each kind of page a member sees; each must be written in `direction`."""
+    for kind, path in MEMBERS_PAGES:
+        visitor.open(instance, path)
+        assert visitor.html_attribute("dir") == direction, f"{path}: {visitor.heading()!r}"
+        visitor.shot(kind)
 
 
 @story("arabic")
@@ -26,6 +47,7 @@ def test_a_member_reads_her_pages_in_arabic_right_to_left_and_comes_back_to_engl
     visitor.open(a, "/sign-in")
     visitor.shot("sign-in")
     visitor.sign_in(a, "amina")
+    picture_each_page_kind(visitor, a, "ltr")
     visitor.open(a, "/password")
     visitor.shot("password")
     english_menu = visitor.nav_text()
@@ -43,8 +65,11 @@ def test_a_member_reads_her_pages_in_arabic_right_to_left_and_comes_back_to_engl
         arabic_brand_x = visitor.driver.find_element(By.CSS_SELECTOR, "nav .brand").rect["x"]
         assert arabic_brand_x > english_brand_x  # the menu starts on the right
         visitor.shot("password")
-        assert visitor.nav_text() != english_menu, (
-            f"the menu is not in Arabic (are the ar translations empty?): {visitor.nav_text()!r}"
+        arabic_menu = visitor.nav_text()
+        picture_each_page_kind(visitor, a, "rtl")
+        visitor.open(a, "/password")
+        assert arabic_menu != english_menu, (
+            f"the menu is not in Arabic (are the ar translations empty?): {arabic_menu!r}"
         )
     finally:  # her choice is stored: the next stories read her pages in English
         visitor.send(visitor.form("/language"), language="en")

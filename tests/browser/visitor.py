@@ -143,9 +143,20 @@ class Visitor:
         )
 
     def shot(self, kind: str) -> None:
-        """A picture of this page, named by its kind, its language and the story."""
+        """A picture of the whole page (not only the window's part), named by its kind, its
+        language and the story."""
         language = self.html_attribute("lang") or "unknown"
-        self.driver.save_screenshot(str(self.shots / f"{kind}-{language}-{self.label}.png"))
+        size = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        window = self.driver.get_window_size()
+        whole = {"width": window["width"], "height": int(size["height"])}
+        self.driver.execute_cdp_cmd(  # a window as tall as the page, for the picture's time
+            "Emulation.setDeviceMetricsOverride", {**whole, "deviceScaleFactor": 1, "mobile": False}
+        )
+        try:
+            picture = self.driver.get_screenshot_as_png()
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        (self.shots / f"{kind}-{language}-{self.label}.png").write_bytes(picture)
 
     def until(self, instance: Instance, path: str, check: Callable[[], bool], what: str) -> None:
         """Reload `path` until `check` holds (a delivery is on its way); fail naming `what`."""
