@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from quart import Quart, g
 
 from jxfed.actors.models import Member
+from jxfed.actors.passwords import check_password
+from jxfed.web.pages import i18n
 from jxfed.web.pages.models import BrowserSession
 from tests.pages.conftest import PASSWORD, Browser, token_in
 
@@ -114,8 +119,6 @@ async def test_a_bad_password_change_names_each_field_at_fault(browser: Browser)
     assert response.status_code == 422
     assert 'id="e-new"' in html and 'id="e-again"' in html
     member = await Member.get(actor__name="amina")
-    from jxfed.actors.passwords import check_password
-
     assert check_password(PASSWORD, member.password_hash)
 
 
@@ -211,3 +214,26 @@ async def test_sign_in_never_sends_the_member_to_another_site(
     )
 
     assert response.headers["Location"] == "/home"
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "pt", "de"])
+async def test_each_language_speaks_from_its_compiled_catalog(
+    browser: Browser, language: str
+) -> None:
+    said = i18n.catalog(language).gettext("Sign in")
+    _, html = await browser.get("/sign-in", **{"Accept-Language": language})
+
+    assert said != "Sign in", "the compiled catalog is missing: run make"
+    assert f"<h1>{said}</h1>" in html
+
+
+async def test_dates_are_written_as_the_language_writes_them() -> None:
+    moment = datetime(2026, 3, 8, 14, 30, tzinfo=UTC)
+    written = {}
+    async with Quart(__name__).app_context():
+        for language in ("en", "fr", "de", "pt", "ar"):
+            g.language = language
+            written[language] = i18n.when(moment, "long")
+
+    assert "March" in written["en"] and "mars" in written["fr"] and "März" in written["de"]
+    assert "março" in written["pt"] and "مارس" in written["ar"]

@@ -6,7 +6,7 @@ import asyncio
 
 from quart import Blueprint, Response, request
 
-from jxfed.actors.passwords import check_password, hash_password
+from jxfed.actors.passwords import MIN_LENGTH, check_password, hash_password
 from jxfed.settings import LANGUAGES
 from jxfed.web.context import services
 from jxfed.web.mastodon.api.http import client_ip
@@ -21,7 +21,6 @@ from jxfed.web.pages.rendering import page, see_other
 from jxfed.web.pages.signing import local_path, member_or_sign_in
 
 blueprint = Blueprint("pages_entry", __name__)
-MIN_PASSWORD = 10
 
 
 @blueprint.get("/")
@@ -76,7 +75,7 @@ async def sign_out() -> Response:
 @blueprint.get("/password")
 async def password_form() -> Response:
     await member_or_sign_in()
-    return await page("pages/password.html", form=Form())
+    return await page("pages/password.html", form=Form(), min_password=MIN_LENGTH)
 
 
 @blueprint.post("/password")
@@ -86,8 +85,8 @@ async def change_password() -> Response:
     current = form.text("current", limit=1000)
     new = form.text("new", limit=1000)
     again = form.text("again", limit=1000)
-    if new and len(new) < MIN_PASSWORD:
-        form.problem("new", _("At least %(count)s characters.", count=MIN_PASSWORD))
+    if new and len(new) < MIN_LENGTH:
+        form.problem("new", _("At least %(count)s characters.", count=MIN_LENGTH))
     if new and again and new != again:
         form.problem("again", _("The two new passwords differ."))
     matches = await asyncio.to_thread(check_password, current, member.password_hash)
@@ -95,7 +94,7 @@ async def change_password() -> Response:
         form.problem("current", _("This is not your current password."))
     form.values = {}  # passwords are never sent back into the page
     if not form.valid:
-        return await page("pages/password.html", 422, form=form)
+        return await page("pages/password.html", 422, form=form, min_password=MIN_LENGTH)
     member.password_hash = await asyncio.to_thread(hash_password, new)
     await member.save(update_fields=["password_hash"])
     await sessions.end_all(member)  # every browser signed in with the old password is out

@@ -10,7 +10,7 @@ from jxfed.web.pages.rendering import page, see_other
 
 def _title(status: int) -> str:
     titles = {
-        400: _("This request is not right"),
+        400: _("This request is not valid"),
         401: _("Sign in to see this page"),
         403: _("This action is not allowed"),
         404: _("Page not found"),

@@ -35,7 +35,7 @@ async def feed_page(posts: QuerySet[Post]) -> tuple[list[Post], Cursors]:
     try:
         asked = page_request(request.args)
     except Invalid:
-        raise BadRequest(_("This page address is not right.")) from None
+        raise BadRequest(_("This page address is not valid.")) from None
     shown = await fetch_page(
         posts, PageRequest(max_id=asked.max_id, min_id=asked.min_id, limit=PER_PAGE)
     )

@@ -21,6 +21,9 @@ from jxfed.settings import LANGUAGES
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locales"
 LANGUAGE_COOKIE = "jxfed_lang"
 RIGHT_TO_LEFT = frozenset({"ar"})
+# How dates and numbers are written: Portuguese as in Portugal and Lusophone Africa (CLDR's plain
+# "pt" is Brazil's).
+_FORMATS = {"pt": "pt_PT"}
 # Each language named in itself, as a menu of languages should.
 NAMES = {
     code: (Locale.parse(code).get_display_name(code) or code).capitalize() for code in LANGUAGES
@@ -68,12 +71,16 @@ def ngettext(singular: str, plural: str, count: int, **variables: Any) -> str:
     return text % ({"num": count} | variables)
 
 
+def _formats() -> str:
+    return _FORMATS.get(current(), current())
+
+
 def when(moment: datetime | None, form: str = "medium") -> str:
     """A date and time as the request's language writes it (UTC)."""
     if moment is None:
         return ""
-    return format_datetime(moment, form, tzinfo=None, locale=current())
+    return format_datetime(moment, form, tzinfo=None, locale=_formats())
 
 
 def number(value: int) -> str:
-    return format_decimal(value, locale=current())
+    return format_decimal(value, locale=_formats())

@@ -19,6 +19,7 @@ from jxfed.web.context import services
 from jxfed.web.pages import sessions
 from jxfed.web.pages.forms import Form, submitted
 from jxfed.web.pages.i18n import gettext as _
+from jxfed.web.pages.notices import role_name
 from jxfed.web.pages.rendering import page, see_other
 from jxfed.web.pages.signing import member_or_sign_in
 from jxfed.web.pages.space_feed import join_requests, member_count, members, space_feed
@@ -59,6 +60,7 @@ async def show_space(place: SpacePlace, status: int = 200, form: Form | None = N
         members=await members(place) if place.may(Action.SEE_MEMBERS) else [],
         requests=await join_requests(place) if managing else [],
         roles=role_names(),
+        role_word=role_name,  # a role inside a sentence, lower-case
         access=access_names(),
         post_limit=MAX_CHARACTERS,
     )
