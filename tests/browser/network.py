@@ -2,7 +2,7 @@
 
 A (the test's database: SQLite or PostgreSQL): amina, an administrator, owns sahel (open) and
 vigil and wake (on request: one for each script mode, since a join request is answered once).
-B (SQLite): bakari, a member of sahel through his instance.
+B (SQLite): bakari, a member of sahel through his instance. sahel holds one post of amina's.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from tests.browser.visitor import PASSWORD
 from tests.servers import Instance, InstanceFactory, start_all
 
 FAST_RETRY = "retry_seconds = 1\n"
+CALENDAR = "Calendar of hearings"  # amina's first post in sahel, there before any story
+CALENDAR_TEXT = "Niamey on Monday, Tunis on Thursday."
 
 
 @dataclass(frozen=True)
@@ -56,4 +58,5 @@ def make_network(factory: InstanceFactory) -> Network:
     ):  # A has him, and B has heard so
         assert time.monotonic() < deadline, "bakari's join of sahel was not accepted"
         time.sleep(0.2)
+    a.cli("users", "post", "amina", CALENDAR_TEXT, "--space", "sahel", "--title", CALENDAR)
     return Network(a, b)

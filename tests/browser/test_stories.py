@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.browser.network import Network
+from tests.browser.network import CALENDAR, Network
 from tests.browser.visitor import Visitor, story
 from tests.servers import Instance
 
@@ -31,7 +31,9 @@ MEMBERS_PAGES = (  # kind, path on A: each pictured in each language of the firs
 
 def picture_each_page_kind(visitor: Visitor, instance: Instance, direction: str) -> None:
     """Open each kind of page a member sees; each must be written in `direction`."""
-    for kind, path in MEMBERS_PAGES:
+    visitor.open(instance, "/spaces/sahel")
+    post = ("post", f"/posts/{visitor.post_id(CALENDAR)}")
+    for kind, path in (*MEMBERS_PAGES, post):
         visitor.open(instance, path)
         assert visitor.html_attribute("dir") == direction, f"{path}: {visitor.heading()!r}"
         visitor.shot(kind)
