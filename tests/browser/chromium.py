@@ -26,11 +26,16 @@ def unavailable(reason: str) -> None:
     pytest.skip(message)
 
 
-def start_chromium(*, scripts: bool) -> webdriver.Chrome:
-    """A headless Chromium, with JavaScript on or off."""
+def require_chromium() -> None:
+    """Skip (fail on CI) at once when Chromium or its driver is not installed."""
     for path in (CHROMIUM, CHROMEDRIVER):
         if not path.exists():
             unavailable(f"{path} missing")
+
+
+def start_chromium(*, scripts: bool) -> webdriver.Chrome:
+    """A headless Chromium, with JavaScript on or off."""
+    require_chromium()
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for argument in ARGUMENTS:

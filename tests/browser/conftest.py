@@ -13,7 +13,7 @@ import pytest
 from selenium.webdriver.chrome.webdriver import WebDriver
 
 from tests.browser import screenshots
-from tests.browser.chromium import start_chromium
+from tests.browser.chromium import require_chromium, start_chromium
 from tests.browser.network import Network, make_network
 from tests.browser.visitor import Visitor
 from tests.conftest import postgres_database
@@ -63,6 +63,7 @@ def network(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, templates: Templates
 ) -> Network:
     """A and B serving, per database kind and test process (see tests.servers.kept)."""
+    require_chromium()  # before seconds of servers for nothing
 
     def make() -> tuple[Network, Callable[[], None]]:
         root = tmp_path_factory.mktemp(f"browser-{request.param}")

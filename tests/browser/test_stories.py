@@ -136,7 +136,7 @@ def test_a_post_reaches_a_peer_member_whose_comment_raises_the_authors_unread_co
     )
     visitor.shot("space")
     visitor.open(a, "/notifications")
-    assert "bakari" in visitor.driver.find_element(By.TAG_NAME, "main").text
+    assert visitor.shows("bakari"), "her notifications do not name bakari"
     visitor.shot("notifications")
     visitor.open(a, f"/posts/{post_on_a}")
     assert visitor.posts(comment), "his comment is not in the post's thread on A"

@@ -118,6 +118,7 @@ class Visitor:
         return int(digits or 0)
 
     def shows(self, text: str) -> bool:
+        """Whether the page's main part reads `text`."""
         return text in self.driver.find_element(By.TAG_NAME, "main").text
 
     def column(self, table: str, number: int) -> list[str]:
