@@ -73,6 +73,13 @@ def test_a_member_reads_her_pages_in_arabic_right_to_left_and_comes_back_to_engl
         assert arabic_menu != english_menu, (
             f"the menu is not in Arabic (are the ar translations empty?): {arabic_menu!r}"
         )
+        if visitor.scripts:  # the three other languages pictured once (the pages are the same)
+            for language in ("fr", "pt", "de"):
+                visitor.send(visitor.form("/language"), language=language)
+                assert visitor.html_attribute("lang") == language
+                assert visitor.nav_text() not in (english_menu, arabic_menu)
+                picture_each_page_kind(visitor, a, "ltr")
+                visitor.open(a, "/password")
     finally:  # her choice is stored: the next stories read her pages in English
         visitor.send(visitor.form("/language"), language="en")
 
