@@ -18,6 +18,7 @@ APP = "jxfed"
 MODEL_MODULES = [
     "jxfed.actors.models",
     "jxfed.spaces.models",
+    "jxfed.spaces.library.models",
     "jxfed.activitypub.models",
     "jxfed.files.models",
     "jxfed.web.mastodon.models",

@@ -24,6 +24,7 @@ from jxfed.actors.local_actors import instance_actor
 from jxfed.actors.models import LocalActor
 from jxfed.actors.paths import actor_path
 from jxfed.actors.remote import ACTOR_TYPES, remember_actor
+from jxfed.files.store import STORE_FOLDER, ContentStore
 from jxfed.settings import Settings
 
 
@@ -51,6 +52,11 @@ class Services:
 
     async def close(self) -> None:
         await self.transport.close()
+
+    @property
+    def store(self) -> ContentStore:
+        """The content-addressed store of this instance's folder (library contents)."""
+        return ContentStore(self.settings.directory / STORE_FOLDER)
 
     def actor_uri(self, actor: LocalActor) -> str:
         return self.settings.url(actor_path(actor))

@@ -79,6 +79,9 @@ class Settings:
     name: str = ""
     description: str = ""
     language: str = "en"
+    # The library's limits: one file, and all the contents one space holds (megabytes).
+    library_file_mb: int = 512
+    library_space_mb: int = 20_480
 
     @property
     def scheme(self) -> str:
@@ -113,6 +116,8 @@ def validate(directory: Path, values: Mapping[str, object], environ: Mapping[str
         "name",
         "description",
         "language",
+        "library_file_mb",
+        "library_space_mb",
     }
     if unknown:
         raise ConfigError(f"{CONFIG_FILE}: unknown setting {sorted(unknown)[0]!r}")
@@ -152,6 +157,12 @@ def validate(directory: Path, values: Mapping[str, object], environ: Mapping[str
     language = values.get("language", "en")
     if language not in LANGUAGES:
         raise ConfigError(f"{CONFIG_FILE}: 'language' must be one of {', '.join(LANGUAGES)}")
+    limits = {}
+    for key, default in (("library_file_mb", 512), ("library_space_mb", 20_480)):
+        value = values.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10**7:
+            raise ConfigError(f"{CONFIG_FILE}: '{key}' must be a whole number of megabytes")
+        limits[key] = value
     return Settings(
         directory.resolve(),
         domain,
@@ -162,6 +173,7 @@ def validate(directory: Path, values: Mapping[str, object], environ: Mapping[str
         name=texts["name"],
         description=texts["description"],
         language=str(language),
+        **limits,
     )
 
 

@@ -35,6 +35,8 @@ EXPECTED = {
     Action.MOVE: {M, S},
     Action.ARCHIVE: {M, S},
     Action.DELETE_ANY: {M, S},
+    Action.EDIT_ANY: {M, S},
+    Action.RESTORE: {M, S},
     Action.EDIT_SPACE: {S},
     Action.INVITE: {S},
     Action.ACCEPT_JOIN: {S},

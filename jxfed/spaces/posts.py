@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_CHARACTERS = 20_000
 LINK_REL = "nofollow noopener noreferrer"
+_TAG = re.compile(r"<[^>]*>")
 
 
 def sanitise(content: str) -> str:
@@ -51,6 +53,11 @@ def text_to_html(text: str) -> str:
     return "".join(
         "<p>" + html.escape(p.strip()).replace("\n", "<br>") + "</p>" for p in paragraphs
     )
+
+
+def html_to_text(markup: str) -> str:
+    """The text of stored HTML: paragraphs apart by a blank line, line breaks kept."""
+    return html.unescape(_TAG.sub("", markup.replace("</p><p>", "\n\n").replace("<br>", "\n")))
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,8 @@ class Action(StrEnum):
     MOVE = "move"
     ARCHIVE = "archive"
     DELETE_ANY = "delete_any"
+    EDIT_ANY = "edit_any"
+    RESTORE = "restore"
     EDIT_SPACE = "edit_space"
     INVITE = "invite"
     ACCEPT_JOIN = "accept_join"
@@ -45,6 +47,8 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.MOVE: Role.CONTENT_MANAGER,
     Action.ARCHIVE: Role.CONTENT_MANAGER,
     Action.DELETE_ANY: Role.CONTENT_MANAGER,
+    Action.EDIT_ANY: Role.CONTENT_MANAGER,  # library items (a post stays its author's to edit)
+    Action.RESTORE: Role.CONTENT_MANAGER,
     Action.EDIT_SPACE: Role.SPACE_MANAGER,
     Action.INVITE: Role.SPACE_MANAGER,
     Action.ACCEPT_JOIN: Role.SPACE_MANAGER,

@@ -4,7 +4,6 @@ statuses (posts), each in one function. Counts and relations are looked up by th
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,21 +13,16 @@ from jxfed.actors.documents import actor_id
 from jxfed.actors.models import ActorKind, LocalActor, RemoteActor
 from jxfed.settings import Settings
 from jxfed.spaces.models import Access, Post, Space
-from jxfed.spaces.posts import sanitise
+from jxfed.spaces.posts import html_to_text, sanitise
 from jxfed.web.mastodon.ids import local_account_id, remote_account_id, status_id
 
 AVATAR_PATH = "/static/mastodon/avatar.png"
 HEADER_PATH = "/static/mastodon/header.png"
-_TAG = re.compile(r"<[^>]*>")
 
 
 def iso(moment: datetime) -> str:
     """Mastodon's timestamps: UTC with milliseconds."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def plain_text(markup: str) -> str:
-    return html.unescape(_TAG.sub("", markup.replace("</p><p>", "\n\n").replace("<br>", "\n")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +147,7 @@ def status(
         if isinstance(tag, dict) and tag.get("type") == "Hashtag" and tag.get("name")
     ]
     summary = post.document.get("summary")
-    spoiler = plain_text(summary) if isinstance(summary, str) else ""
+    spoiler = html_to_text(summary) if isinstance(summary, str) else ""
     return {
         "id": status_id(post.id),
         "uri": post.uri,

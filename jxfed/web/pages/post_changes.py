@@ -11,10 +11,9 @@ from jxfed.actors.models import Member
 from jxfed.errors import Forbidden, JxfedError
 from jxfed.spaces.editing import delete_post, edit_post
 from jxfed.spaces.models import Post
-from jxfed.spaces.posts import MAX_CHARACTERS
+from jxfed.spaces.posts import MAX_CHARACTERS, html_to_text
 from jxfed.spaces.visibility import visible_posts
 from jxfed.web.context import services
-from jxfed.web.mastodon.entities import plain_text
 from jxfed.web.pages.forms import Form, submitted
 from jxfed.web.pages.i18n import gettext as _
 from jxfed.web.pages.post_pages import refusal
@@ -53,7 +52,7 @@ async def _edit_page(post: Post, form: Form, status: int = 200) -> Response:
 async def edit_form(post_id: int) -> Response:
     """The post's title and text as the member would type them."""
     _member, _looking, post = await _changeable(post_id, deleting=False)
-    return await _edit_page(post, Form({"title": post.title, "text": plain_text(post.content)}))
+    return await _edit_page(post, Form({"title": post.title, "text": html_to_text(post.content)}))
 
 
 @blueprint.post("/posts/<int:post_id>/edit")

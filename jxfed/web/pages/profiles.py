@@ -15,10 +15,10 @@ from jxfed.actors.models import ActorKind, Member
 from jxfed.errors import JxfedError, NotFound
 from jxfed.spaces import follows
 from jxfed.spaces.models import Post
+from jxfed.spaces.posts import html_to_text
 from jxfed.spaces.visibility import Reader, visible_posts
 from jxfed.web.context import services
 from jxfed.web.mastodon.account_views import Target, lookup
-from jxfed.web.mastodon.entities import plain_text
 from jxfed.web.mastodon.relationships import relationship
 from jxfed.web.pages.forms import submitted
 from jxfed.web.pages.i18n import gettext as _
@@ -77,7 +77,7 @@ def _summary(target: Target) -> str:
     if target.local is not None:
         return target.local.summary
     assert target.remote is not None
-    return plain_text(str(target.remote.document.get("summary") or ""))
+    return html_to_text(str(target.remote.document.get("summary") or ""))
 
 
 async def _show(

@@ -6,13 +6,13 @@ from quart import Blueprint, Response, request
 
 from jxfed.errors import NotFound
 from jxfed.spaces.models import Post
+from jxfed.spaces.posts import html_to_text
 from jxfed.spaces.visibility import visible_posts
 from jxfed.web.context import services
 from jxfed.web.mastodon import account_views
 from jxfed.web.mastodon.api.auth import Caller, allows_anonymous, requires
 from jxfed.web.mastodon.api.http import page_response, reader_for
 from jxfed.web.mastodon.api_errors import ValidationFailed
-from jxfed.web.mastodon.entities import plain_text
 from jxfed.web.mastodon.pagination import fetch_page, page_request
 from jxfed.web.mastodon.relationships import follow, relationship, unfollow
 from jxfed.web.mastodon.status_views import StatusRenderer
@@ -33,7 +33,7 @@ async def verify_credentials(caller: Caller) -> Response:
         "privacy": "public",
         "sensitive": False,
         "language": "",
-        "note": plain_text(entity["note"]),
+        "note": html_to_text(entity["note"]),
         "fields": [],
         "follow_requests_count": await account_views.follow_requests_count(services(), actor),
         "indexable": False,

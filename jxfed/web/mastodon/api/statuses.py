@@ -10,12 +10,12 @@ from jxfed.errors import NotFound
 from jxfed.spaces import threads
 from jxfed.spaces.editing import delete_post
 from jxfed.spaces.models import Post
+from jxfed.spaces.posts import html_to_text
 from jxfed.spaces.visibility import Reader, visible_posts
 from jxfed.web.context import services
 from jxfed.web.mastodon import posting
 from jxfed.web.mastodon.api.auth import Caller, allows_anonymous, requires
 from jxfed.web.mastodon.api.http import params, reader_for
-from jxfed.web.mastodon.entities import plain_text
 from jxfed.web.mastodon.ids import parse_status_id
 from jxfed.web.mastodon.status_views import StatusRenderer
 from jxfed.web.responses import json_response
@@ -68,7 +68,7 @@ async def delete(caller: Caller, status_id: str) -> Response:
     post = await visible_post(reader, status_id)
     entity = await render_one(reader, post)
     await delete_post(services(), member.actor, post.uri)
-    return json_response({**entity, "text": plain_text(post.content)})
+    return json_response({**entity, "text": html_to_text(post.content)})
 
 
 @blueprint.get("/api/v1/statuses/<status_id>/context")

@@ -1,0 +1,78 @@
+"""Who is acting on a library, with which role: every library action goes through here, so
+that each permission is asked of the one role table and each refusal lands in the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from jxfed.spaces.library import audit
+from jxfed.spaces.library.models import LibraryItem
+from jxfed.spaces.models import Membership, MembershipState, Role, Space
+from jxfed.spaces.roles import Action, NotAllowed, may, require
+
+if TYPE_CHECKING:
+    from jxfed.runtime import Services
+
+
+@dataclass(slots=True)
+class Librarian:
+    """An actor (a member here, or of a peer) acting on one space's library."""
+
+    services: Services
+    space: Space
+    space_uri: str
+    actor_uri: str
+    role: Role | None
+
+    async def record(
+        self, action: str, item: LibraryItem | None = None, sha256: str = "", detail: str = ""
+    ) -> None:
+        await audit.record(
+            self.space,
+            self.space_uri,
+            self.actor_uri,
+            action,
+            item.uri if item else "",
+            sha256,
+            detail,
+        )
+
+    async def require(self, action: Action, item: LibraryItem | None = None) -> None:
+        """NotAllowed (403) unless the role allows `action`; a refusal is audited first."""
+        if not may(self.role, action):
+            await self.record("refused", item, detail=action.value)
+            require(self.role, action)
+
+    async def require_own_or_any(self, own: Action, any_: Action, item: LibraryItem) -> None:
+        """`own` on one's own item, `any_` on anybody's (a contributor edits their own)."""
+        mine = item.author_uri == self.actor_uri
+        if may(self.role, any_) or (mine and may(self.role, own)):
+            return
+        await self.record("refused", item, detail=(own if mine else any_).value)
+        raise NotAllowed(
+            f"{(own if mine else any_).value.replace('_', ' ')} is not allowed to your role"
+        )
+
+    @property
+    def file_limit(self) -> int:
+        return self.services.settings.library_file_mb * 1024 * 1024
+
+    @property
+    def space_limit(self) -> int:
+        return self.services.settings.library_space_mb * 1024 * 1024
+
+
+async def librarian(services: Services, space: Space, actor_uri: str) -> Librarian:
+    """The librarian for `actor_uri` in `space`, with their role there (None: not a member)."""
+    membership = await Membership.get_or_none(
+        space=space, actor_uri=actor_uri, state=MembershipState.ACCEPTED
+    )
+    actor = await space.actor
+    return Librarian(
+        services,
+        space,
+        services.actor_uri(actor),
+        actor_uri,
+        membership.role if membership else None,
+    )
