@@ -39,6 +39,11 @@ ACTIVITY_TERMS: Final[dict[str, Any]] = {
     "sensitive": "as:sensitive",
     "Member": f"{JXFED_NS}Member",
     "role": f"{JXFED_NS}role",
+    # Library items (spaces/library/documents.py); digestMultibase is FEP-1311's.
+    "digestMultibase": "https://w3id.org/security#digestMultibase",
+    "size": f"{JXFED_NS}size",
+    "status": f"{JXFED_NS}status",
+    "revision": f"{JXFED_NS}revision",
 }
 
 # Person, Group and Application: RSA publicKey (HTTP signatures) and Multikey assertionMethod.

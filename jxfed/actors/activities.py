@@ -167,15 +167,21 @@ def update(base_url: str, actor: str, note: Mapping[str, Any]) -> dict[str, Any]
     }
 
 
-def delete(base_url: str, actor: str, post: Mapping[str, Any]) -> dict[str, Any]:
-    """The Delete of a post (`post`: its document), leaving a Tombstone."""
+def delete(
+    base_url: str, actor: str, post: Mapping[str, Any], former_type: str | None = None
+) -> dict[str, Any]:
+    """The Delete of a post (`post`: its document), leaving a Tombstone; a library item's
+    says what it was (`formerType`), which tells receivers where it belongs."""
+    tombstone = {"id": post["id"], "type": "Tombstone"}
+    if former_type:
+        tombstone["formerType"] = former_type
     return {
         "@context": AS_CONTEXT,
         "id": new_activity_id(base_url),
         "type": "Delete",
         "actor": actor,
         **addressing_of(post),
-        "object": {"id": post["id"], "type": "Tombstone"},
+        "object": tombstone,
     }
 
 

@@ -31,6 +31,12 @@ class TooLarge(JxfedError):
     status = 413
 
 
+class DigestMismatch(JxfedError):
+    """A content whose bytes are not the ones its digest names: nothing is kept."""
+
+    status = 422
+
+
 @dataclass(frozen=True, slots=True)
 class Stored:
     """A content in the store: its SHA-256 (hex), size in bytes, and media type as sniffed."""
@@ -59,8 +65,11 @@ class ContentStore:
     def has(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
 
-    async def put(self, chunks: AsyncIterable[bytes], limit: int, name: str = "") -> Stored:
-        """Store a stream; TooLarge (413) once it passes `limit` bytes (nothing kept)."""
+    async def put(
+        self, chunks: AsyncIterable[bytes], limit: int, name: str = "", expect: str | None = None
+    ) -> Stored:
+        """Store a stream; TooLarge (413) once it passes `limit` bytes (nothing kept). With
+        `expect` (a SHA-256), DigestMismatch unless the bytes hash to it (nothing kept)."""
         temporary = self.root / "incoming" / secrets.token_hex(16)
         temporary.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
@@ -77,6 +86,8 @@ class ContentStore:
                     digest.update(chunk)
                     await asyncio.to_thread(handle.write, chunk)
             stored = Stored(digest.hexdigest(), size, media_type_of(head, name))
+            if expect is not None and stored.sha256 != expect:
+                raise DigestMismatch(f"the content's SHA-256 is {stored.sha256}, not {expect}")
             final = self.path(stored.sha256)
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(temporary, final)  # atomic: the digest names complete contents only

@@ -39,8 +39,13 @@ def entry_hash(entry: AuditEntry, space_uri: str) -> str:
     return hashlib.sha256(orjson.dumps(fields)).hexdigest()
 
 
+def _chain(space: Space | None, space_uri: str) -> dict[str, object]:
+    """Which entries make one chain: a space's here, or those about a copy of a peer's."""
+    return {"space": space} if space is not None else {"space_id": None, "space_uri": space_uri}
+
+
 async def record(
-    space: Space,
+    space: Space | None,
     space_uri: str,
     actor_uri: str,
     action: str,
@@ -52,9 +57,14 @@ async def record(
     for attempt in range(ATTEMPTS):
         try:
             async with in_transaction():
-                last = await AuditEntry.filter(space=space).order_by("-sequence").first()
+                last = (
+                    await AuditEntry.filter(**_chain(space, space_uri))
+                    .order_by("-sequence")
+                    .first()
+                )
                 entry = AuditEntry(
                     space=space,
+                    space_uri=None if space is not None else space_uri,
                     sequence=(last.sequence + 1) if last else 1,
                     actor_uri=actor_uri[:500],
                     action=action[:32],
@@ -83,12 +93,12 @@ class ChainCheck:
         return self.broken_at is None
 
 
-async def verify(space: Space, space_uri: str) -> ChainCheck:
+async def verify(space: Space | None, space_uri: str) -> ChainCheck:
     """Recompute the whole chain of a space; the first entry that does not match, if any."""
     previous = GENESIS
     expected = 1
     count = 0
-    for entry in await AuditEntry.filter(space=space).order_by("sequence"):
+    for entry in await AuditEntry.filter(**_chain(space, space_uri)).order_by("sequence"):
         count += 1
         if (
             entry.sequence != expected

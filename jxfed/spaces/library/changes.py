@@ -6,13 +6,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterable
 
+from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from jxfed.errors import BadRequest, Conflict, NotFound
 from jxfed.files.store import Stored, TooLarge
+from jxfed.spaces.library import relaying
 from jxfed.spaces.library.librarian import Librarian
 from jxfed.spaces.library.models import Change, ItemKind, ItemStatus, LibraryItem, LibraryRevision
-from jxfed.spaces.library.paths import child, clean_title, resolve, split
+from jxfed.spaces.library.paths import child, clean_title, items_in, resolve, split
 from jxfed.spaces.posts import sanitise, text_to_html
 from jxfed.spaces.roles import Action
 
@@ -22,7 +24,7 @@ MAX_NOTE = 1024 * 1024
 
 
 async def _folder(lib: Librarian, path: str) -> LibraryItem | None:
-    folder = await resolve(lib.space, path)
+    folder = await resolve(lib.library, path)
     if folder is not None and folder.kind != ItemKind.FOLDER:
         raise BadRequest(f"{path!r} is not a folder")
     return folder
@@ -31,12 +33,14 @@ async def _folder(lib: Librarian, path: str) -> LibraryItem | None:
 async def _revise(
     lib: Librarian, item: LibraryItem, change: Change, message: str, **now: object
 ) -> LibraryRevision:
-    """Set the item's current state (`now`) and record it as its next revision."""
+    """Set the item's current state (`now`) and record it as its next revision, which goes
+    to the space's member instances (or, from a copy of a peer's space, to the space): the
+    one place every change passes, so none is left out of federation."""
     for name, value in now.items():
         setattr(item, name, value)
     item.revision += 1 if change != Change.CREATE else 0
     await item.save()
-    return await LibraryRevision.create(
+    revision = await LibraryRevision.create(
         item=item,
         number=item.revision,
         change=change,
@@ -50,6 +54,8 @@ async def _revise(
         media_type=item.media_type,
         deleted=item.deleted,
     )
+    await relaying.changed(lib, item, revision)
+    return revision
 
 
 async def _new_item(
@@ -59,10 +65,13 @@ async def _new_item(
     title: str,
     message: str,
     content: Stored | None = None,
+    uri: str | None = None,
 ) -> LibraryItem:
     item = LibraryItem(
-        uri=lib.services.settings.url(f"/library/{uuid.uuid4().hex}"),
+        uri=uri or lib.services.settings.url(f"/library/{uuid.uuid4().hex}"),
         space=lib.space,
+        space_uri=None if lib.space is not None else lib.space_uri,
+        local=uri is None,
         kind=kind,
         parent=parent,
         title=title,
@@ -82,7 +91,7 @@ async def make_folder(lib: Librarian, path: str) -> LibraryItem:
     parent: LibraryItem | None = None
     async with in_transaction():
         for title in split(path):
-            found = await child(lib.space, parent, title)
+            found = await child(lib.library, parent, title)
             if found is None:
                 found = await _new_item(lib, ItemKind.FOLDER, parent, title, "")
             elif found.kind != ItemKind.FOLDER:
@@ -96,22 +105,45 @@ async def make_folder(lib: Librarian, path: str) -> LibraryItem:
 async def _space_used(lib: Librarian) -> int:
     """Bytes the space's contents take (each digest once)."""
     rows = (
-        await LibraryRevision.filter(item__space=lib.space, sha256__not_isnull=True)
+        await LibraryRevision.filter(
+            item_id__in=Subquery(items_in(lib.library).values("id")), sha256__not_isnull=True
+        )
         .distinct()
         .values("sha256", "size")
     )
     return sum(int(row["size"] or 0) for row in {row["sha256"]: row for row in rows}.values())
 
 
+async def add_content(
+    lib: Librarian,
+    kind: ItemKind,
+    folder_path: str,
+    title: str,
+    content: Stored,
+    message: str = "",
+    uri: str | None = None,
+) -> LibraryItem:
+    """A content already in the store as a new file or note (`uri`: as a member of a peer
+    created it there), or as the next revision of the one of that title in the folder."""
+    await lib.require(Action.UPLOAD)
+    return await _put_or_revise(lib, kind, folder_path, clean_title(title), content, message, uri)
+
+
 async def _put_or_revise(
-    lib: Librarian, kind: ItemKind, folder_path: str, title: str, content: Stored, message: str
+    lib: Librarian,
+    kind: ItemKind,
+    folder_path: str,
+    title: str,
+    content: Stored,
+    message: str,
+    uri: str | None = None,
 ) -> LibraryItem:
     folder = await _folder(lib, folder_path)
     async with in_transaction():
-        existing = await child(lib.space, folder, title)
+        existing = await child(lib.library, folder, title)
         if existing is None:
-            return await _new_item(lib, kind, folder, title, message, content)
-        if existing.kind != kind:
+            return await _new_item(lib, kind, folder, title, message, content, uri)
+        if existing.kind != kind or (uri is not None and existing.uri != uri):
             raise Conflict(f"{title!r} is already a {existing.kind.value} in this folder")
         await lib.require_own_or_any(Action.EDIT_OWN, Action.EDIT_ANY, existing)
         await _revise(
@@ -182,7 +214,7 @@ async def move(lib: Librarian, path: str, new_path: str, message: str = "") -> L
             raise BadRequest("a folder cannot go into itself")
         walker = await LibraryItem.get_or_none(id=walker.parent_id)  # type: ignore[attr-defined]
     async with in_transaction():
-        if await child(lib.space, target, title) is not None:
+        if await child(lib.library, target, title) is not None:
             raise Conflict(f"{title!r} already exists there")
         change = Change.MOVE if moving else Change.RENAME
         await _revise(lib, item, change, message, title=title, parent=target)
@@ -215,7 +247,7 @@ async def remove(lib: Librarian, path: str, message: str = "") -> LibraryItem:
 
 async def restore(lib: Librarian, path: str, number: int, message: str = "") -> LibraryItem:
     """A new revision made of revision `number` (a deleted item comes back)."""
-    item = await resolve(lib.space, path, deleted=True)
+    item = await resolve(lib.library, path, deleted=True)
     if item is None:
         raise BadRequest("name the item to restore")
     await lib.require(Action.RESTORE, item)
@@ -224,7 +256,7 @@ async def restore(lib: Librarian, path: str, number: int, message: str = "") -> 
         raise NotFound(f"{path!r} has no revision {number}")
     parent = await LibraryItem.get_or_none(id=old.parent_id_then) if old.parent_id_then else None
     async with in_transaction():
-        clash = await child(lib.space, parent, old.title)
+        clash = await child(lib.library, parent, old.title)
         if clash is not None and clash.id != item.id:
             raise Conflict(f"{old.title!r} already exists where it was")
         await _revise(
@@ -245,7 +277,7 @@ async def restore(lib: Librarian, path: str, number: int, message: str = "") -> 
 
 
 async def _existing(lib: Librarian, path: str) -> LibraryItem:
-    item = await resolve(lib.space, path)
+    item = await resolve(lib.library, path)
     if item is None:
         raise BadRequest("the library's top cannot be changed")
     return item

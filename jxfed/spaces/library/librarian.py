@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from jxfed.actors.models import Following, FollowState, LocalActor
+from jxfed.errors import BadRequest
 from jxfed.spaces.library import audit
 from jxfed.spaces.library.models import LibraryItem
+from jxfed.spaces.library.paths import Library
 from jxfed.spaces.models import Membership, MembershipState, Role, Space
 from jxfed.spaces.roles import Action, NotAllowed, may, require
 
@@ -17,13 +20,26 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class Librarian:
-    """An actor (a member here, or of a peer) acting on one space's library."""
+    """An actor (a member here, or of a peer) acting on one space's library; or a member here
+    acting on this instance's copy of a peer's space's library (`space` None)."""
 
     services: Services
-    space: Space
+    space: Space | None
     space_uri: str
     actor_uri: str
     role: Role | None
+
+    @property
+    def library(self) -> Library:
+        """The space here, or the URI of the peer's space this instance holds a copy of."""
+        return self.space if self.space is not None else self.space_uri
+
+    @property
+    def here(self) -> Space:
+        """The space, which must be one of this instance's (BadRequest for a peer's)."""
+        if self.space is None:
+            raise BadRequest("this is done on the instance of the space")
+        return self.space
 
     async def record(
         self, action: str, item: LibraryItem | None = None, sha256: str = "", detail: str = ""
@@ -76,3 +92,16 @@ async def librarian(services: Services, space: Space, actor_uri: str) -> Librari
         actor_uri,
         membership.role if membership else None,
     )
+
+
+async def peer_librarian(services: Services, space_uri: str, member: LocalActor) -> Librarian:
+    """A member here acting on a peer's space's library, with the role the space last told
+    (a contributor, the default, until it tells another): the space's instance checks every
+    change again against the role it keeps, so this one only spares a doomed request."""
+    following = await Following.get_or_none(
+        follower=member, target_uri=space_uri, state=FollowState.ACCEPTED
+    )
+    role = None
+    if following is not None:
+        role = Role(following.role) if following.role in set(Role) else Role.CONTRIBUTOR
+    return Librarian(services, None, space_uri, services.actor_uri(member), role)

@@ -44,9 +44,11 @@ class LibraryItem(Model):
 
     id = fields.BigIntField(primary_key=True)
     uri = fields.CharField(max_length=500, unique=True)
-    space: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
-        "jxfed.Space", related_name="library_items", on_delete=fields.CASCADE
+    space: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "jxfed.Space", related_name="library_items", null=True, on_delete=fields.CASCADE
     )
+    # The space of a peer it belongs to, for a copy received from there (space: none).
+    space_uri = fields.CharField(max_length=500, null=True, db_index=True)
     kind = fields.CharEnumField(ItemKind, max_length=16)
     parent: fields.ForeignKeyNullableRelation[LibraryItem] = fields.ForeignKeyField(
         "jxfed.LibraryItem", related_name="children", null=True, on_delete=fields.CASCADE
@@ -97,9 +99,10 @@ class AuditEntry(Model):
     """One line of a space's audit trail, chained to the one before by its hash."""
 
     id = fields.BigIntField(primary_key=True)
-    space: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
-        "jxfed.Space", related_name="audit_entries", on_delete=fields.CASCADE
+    space: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "jxfed.Space", related_name="audit_entries", null=True, on_delete=fields.CASCADE
     )
+    space_uri = fields.CharField(max_length=500, null=True)  # a space of a peer (space: none)
     sequence = fields.BigIntField()
     actor_uri = fields.CharField(max_length=500)
     action = fields.CharField(max_length=32)
@@ -112,4 +115,4 @@ class AuditEntry(Model):
 
     class Meta:
         table = "library_audit"
-        unique_together = (("space", "sequence"),)
+        unique_together = (("space", "sequence"), ("space_uri", "sequence"))

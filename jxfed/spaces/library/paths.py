@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import unicodedata
 
+from tortoise.queryset import QuerySet
+
 from jxfed.errors import BadRequest, NotFound
 from jxfed.spaces.library.models import ItemKind, LibraryItem
 from jxfed.spaces.models import Space
+
+# A library: a space's here, or (its URI) a space of a peer's, as this instance holds a copy.
+Library = Space | str
 
 MAX_TITLE = 255
 MAX_DEPTH = 32
@@ -39,17 +44,24 @@ def split(path: str) -> list[str]:
     return [clean_title(part) for part in parts]
 
 
+def items_in(library: Library) -> QuerySet[LibraryItem]:
+    """The items of a space's library here, or of this instance's copy of a peer's."""
+    if isinstance(library, Space):
+        return LibraryItem.filter(space=library)
+    return LibraryItem.filter(space_id=None, space_uri=library)
+
+
 async def child(
-    space: Space, parent: LibraryItem | None, title: str, deleted: bool = False
+    space: Library, parent: LibraryItem | None, title: str, deleted: bool = False
 ) -> LibraryItem | None:
     """The item called `title` in `parent` (the top when None); a deleted one only if asked."""
-    found = LibraryItem.filter(space=space, parent=parent, title=title)
+    found = items_in(space).filter(parent=parent, title=title)
     if not deleted:
         return await found.filter(deleted=False).first()
     return await found.order_by("deleted", "-id").first()
 
 
-async def resolve(space: Space, path: str, deleted: bool = False) -> LibraryItem | None:
+async def resolve(space: Library, path: str, deleted: bool = False) -> LibraryItem | None:
     """The item at `path` (None for the library's top); NotFound when nothing is there or a
     step on the way is not a folder."""
     parent: LibraryItem | None = None

@@ -12,7 +12,7 @@ from jxfed.errors import BadRequest, NotFound
 from jxfed.files.store import ContentStore
 from jxfed.spaces.library.librarian import Librarian
 from jxfed.spaces.library.models import ItemKind, LibraryItem, LibraryRevision
-from jxfed.spaces.library.paths import path_of, resolve
+from jxfed.spaces.library.paths import items_in, path_of, resolve
 from jxfed.spaces.models import Space
 from jxfed.spaces.posts import html_to_text
 from jxfed.spaces.roles import Action
@@ -21,10 +21,10 @@ from jxfed.spaces.roles import Action
 async def listing(lib: Librarian, path: str = "/") -> list[LibraryItem]:
     """What a folder (the top by default) holds: folders first, then by title."""
     await lib.require(Action.READ)
-    folder = await resolve(lib.space, path)
+    folder = await resolve(lib.library, path)
     if folder is not None and folder.kind != ItemKind.FOLDER:
         return [folder]
-    items = await LibraryItem.filter(space=lib.space, parent=folder, deleted=False)
+    items = await items_in(lib.library).filter(parent=folder, deleted=False)
     return sorted(items, key=lambda i: (i.kind != ItemKind.FOLDER, i.title.casefold()))
 
 
@@ -80,7 +80,7 @@ async def note_diff(lib: Librarian, path: str, older: int, newer: int) -> list[s
 
 
 async def _item(lib: Librarian, path: str) -> LibraryItem:
-    item = await resolve(lib.space, path, deleted=True)
+    item = await resolve(lib.library, path, deleted=True)
     if item is None:
         raise BadRequest("name an item of the library")
     return item
