@@ -1,4 +1,4 @@
-"""The `jxfed` command line: init, serve, migrate, users, spaces, peers."""
+"""The `jxfed` command line: init, serve, migrate, users, spaces, peers, library."""
 
 from __future__ import annotations
 
@@ -149,6 +149,11 @@ def build_parser() -> Parser:
     sub.add_argument("--by", required=True, help="the inviting space manager")
     sub.add_argument("--role", choices=ROLES)
 
+    sub = spaces.add_parser("audit", help="a space's audit trail, or --verify its hash chain")
+    sub.add_argument("slug")
+    sub.add_argument("--verify", action="store_true", help="check that no entry was changed")
+    add_library(commands)
+
     peers = commands.add_parser("peers", help="manage the allowlist").add_subparsers(
         dest="action", required=True, parser_class=Parser
     )
@@ -156,6 +161,56 @@ def build_parser() -> Parser:
         peers.add_parser(action, help=f"{action} a peer instance").add_argument("host")
     peers.add_parser("list", help="list peer instances")
     return parser
+
+
+def add_library(commands: argparse._SubParsersAction[Parser]) -> None:
+    """`jxfed library ...`: a space's shared library, acting `--as` one of its local members."""
+    library = commands.add_parser("library", help="a space's shared library").add_subparsers(
+        dest="action", required=True, parser_class=Parser
+    )
+
+    def acting(name: str, text: str, *, path: bool = True) -> Parser:
+        sub = library.add_parser(name, help=text)
+        sub.add_argument("space", help="the space's slug here")
+        if path:
+            sub.add_argument("path", help="an item's path in the library, e.g. /pleadings/brief")
+        sub.add_argument("--as", dest="name", required=True, help="the member who acts")
+        return sub
+
+    sub = acting("ls", "what a folder holds (the library's top by default)", path=False)
+    sub.add_argument("path", nargs="?", default="/", help="a folder's path (default /)")
+    sub.add_argument("--json", action="store_true", help="a JSON list, for scripts")
+    sub = acting(
+        "upload", "upload a file (a new revision if its title is in the folder)", path=False
+    )
+    sub.add_argument("file", type=Path)
+    sub.add_argument("--folder", default="/", help="the folder's path (default /)")
+    sub.add_argument("--title", help="the title (default: the file's name)")
+    sub.add_argument("--message", default="", help="what this revision changes")
+    sub = acting("note", "write a note (a new revision if its title is in the folder)", path=False)
+    sub.add_argument("title")
+    sub.add_argument("--text-file", required=True, help="the note's text (- for standard input)")
+    sub.add_argument("--folder", default="/", help="the folder's path (default /)")
+    sub.add_argument("--message", default="", help="what this revision changes")
+    acting("mkdir", "make a folder, and the folders on the way")
+    acting("mv", "rename or move an item").add_argument("new_path")
+    acting("rm", "delete an item (its revisions are kept)")
+    acting("history", "an item's revisions").add_argument(
+        "--json", action="store_true", help="a JSON list, for scripts"
+    )
+    sub = acting("download", "save a revision's content to a file, print its SHA-256")
+    sub.add_argument("--revision", type=int, help="the revision's number (default: the newest)")
+    sub.add_argument("-o", dest="output", type=Path, required=True, help="the file to write")
+    sub = acting("restore", "make an old revision the newest again")
+    sub.add_argument("--revision", type=int, required=True, help="the revision's number")
+    sub = acting("status", "set an item's status: open, validated, invalid or deprecated")
+    sub.add_argument("status")
+    library.add_parser("verify", help="re-hash every stored content of a space").add_argument(
+        "space"
+    )
+    sub = library.add_parser("export", help="a zip of every revision, its hashes and the trail")
+    sub.add_argument("space")
+    sub.add_argument("-o", dest="output", type=Path, required=True, help="the zip to write")
 
 
 def instance_dir(args: argparse.Namespace) -> Path:

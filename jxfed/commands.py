@@ -193,6 +193,11 @@ async def run_spaces(settings: Settings, args: argparse.Namespace) -> None:
         for post in await Post.filter(space=space, deleted=False).order_by("-id").limit(20):
             print(f"{post.published:%Y-%m-%d %H:%M}\t{post.author_uri}\t{post.uri}\t{post.content}")
         return
+    if args.action == "audit":
+        from jxfed.evidence_commands import show_audit
+
+        await show_audit(settings, space, verify=args.verify)
+        return
     if args.action == "members":
         for membership in await Membership.filter(space=space).order_by("id"):
             print(f"{membership.actor_uri}\t{membership.role.value}\t{membership.state.value}")
@@ -235,6 +240,12 @@ async def run_peers(settings: Settings, args: argparse.Namespace) -> None:
             print(host)
 
 
+async def run_library(settings: Settings, args: argparse.Namespace) -> None:
+    from jxfed.library_commands import run_library as run
+
+    await run(settings, args)
+
+
 Command = Callable[[Settings, argparse.Namespace], Awaitable[None]]
 COMMANDS: dict[str, Command] = {
     "serve": run_serve,
@@ -243,4 +254,5 @@ COMMANDS: dict[str, Command] = {
     "users": run_users,
     "spaces": run_spaces,
     "peers": run_peers,
+    "library": run_library,
 }
