@@ -9,15 +9,19 @@ import gzip
 import hashlib
 
 from quart import Quart, Response, request
+from quart.wrappers.response import IOBody, IterableBody
 
 MIN_GZIP_SIZE = 512
 _COMPRESSIBLE = ("application/", "text/")
 
 
 async def finish(response: Response) -> Response:
-    """Add a weak ETag to successful GETs, answer 304 on a match, compress large bodies."""
+    """Add a weak ETag to successful GETs, answer 304 on a match, compress large bodies;
+    a streamed body goes out as it is (its route sets its own ETag and answers ranges)."""
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
+    if isinstance(response.response, (IterableBody, IOBody)):
+        return response  # streamed (a library download): never read whole, never re-encoded
     body = await response.get_data()
     if not isinstance(body, bytes):
         return response

@@ -9,14 +9,18 @@ with comments, notifications, search results.
 from __future__ import annotations
 
 import gzip
+from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 
 import pytest
 from quart import Quart
 
 from jxfed.actors.models import LocalActor
+from jxfed.runtime import Services
 from jxfed.settings import Settings
 from jxfed.spaces.joining import join_here
+from jxfed.spaces.library import changes
+from jxfed.spaces.library.librarian import librarian
 from jxfed.spaces.models import Post, Space
 from jxfed.spaces.publishing import publish
 from jxfed.web.context import services
@@ -44,6 +48,13 @@ PAGES = [
     "/admin/peers",
     "/admin/members",
     "/admin/spaces",
+    "/spaces/sahel/library",
+    "/spaces/sahel/library/Pleadings",
+    "/spaces/sahel/library/Pleadings/Appeal.pdf",
+    "/spaces/sahel/library/Minutes?older=1&newer=2",
+    "/spaces/sahel/library/-/note?folder=/Pleadings",
+    "/spaces/sahel/library/-/note?path=/Minutes",
+    "/spaces/sahel/library/-/delete?path=/Pleadings/Appeal.pdf",
 ]
 
 
@@ -96,7 +107,26 @@ async def busy(instance: Settings, cast: dict[str, object], app: Quart) -> dict[
             newest = await publish(svc, amina, LONG, space="sahel", title=f"Audience n° {n}")
         for n in range(3):
             await publish(svc, bakari, f"Merci, note {n}. " + LONG[:200], in_reply_to=newest.uri)
+        await _small_library(svc, amina)
     return {"post": (await Post.get(uri=newest.uri)).id}
+
+
+async def _small_library(svc: Services, amina: LocalActor) -> None:
+    """sahel's library: a folder of a dozen files (one with three revisions), a note edited."""
+    sahel = await Space.get(actor__name="sahel")
+    lib = await librarian(svc, sahel, svc.actor_uri(amina))
+    await changes.make_folder(lib, "/Pleadings")
+    for n in range(12):
+        await changes.upload(lib, "/Pleadings", f"Pièce {n}.txt", _once(LONG.encode()))
+    for n in range(3):
+        body = b"%PDF-1.4\n" + LONG.encode() * (n + 1)
+        await changes.upload(lib, "/Pleadings", "Appeal.pdf", _once(body), message=LONG[:200])
+    await changes.write_note(lib, "/", "Minutes", LONG.replace(", ", "\n"))
+    await changes.write_note(lib, "/", "Minutes", LONG.replace(", ", "\n") + "\nAjout.")
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
 
 
 async def _weight(browser: Browser, path: str, language: str = "en") -> tuple[int, bytes, int]:

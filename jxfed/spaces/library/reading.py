@@ -28,6 +28,16 @@ async def listing(lib: Librarian, path: str = "/") -> list[LibraryItem]:
     return sorted(items, key=lambda i: (i.kind != ItemKind.FOLDER, i.title.casefold()))
 
 
+async def removed(lib: Librarian, path: str = "/") -> list[LibraryItem]:
+    """The deleted items a folder held (each may be restored from its history), by title."""
+    await lib.require(Action.READ)
+    folder = await resolve(lib.library, path)
+    if folder is not None and folder.kind != ItemKind.FOLDER:
+        return []
+    items = await items_in(lib.library).filter(parent=folder, deleted=True)
+    return sorted(items, key=lambda i: i.title.casefold())
+
+
 async def history(lib: Librarian, path: str) -> tuple[LibraryItem, list[LibraryRevision]]:
     """An item (a deleted one too) and all its revisions, oldest first."""
     await lib.require(Action.READ)

@@ -10,6 +10,10 @@ from jxfed.web.pages import (
     admin_spaces,
     entry,
     home,
+    library_browsing,
+    library_changes,
+    library_downloads,
+    library_uploads,
     notification_pages,
     post_changes,
     post_pages,
@@ -38,5 +42,11 @@ def register(app: Quart) -> None:
         space_list,
         post_pages,
         post_changes,
+        library_browsing,
+        library_changes,
+        library_uploads,
+        library_downloads,
     ):
         app.register_blueprint(module.blueprint)
+    # The library's upload route takes bodies over the app's 1 MB (it sets its own limit).
+    app.request_class = library_uploads.LibraryUploadRequest
