@@ -171,7 +171,7 @@ def add_library(commands: argparse._SubParsersAction[Parser]) -> None:
 
     def acting(name: str, text: str, *, path: bool = True) -> Parser:
         sub = library.add_parser(name, help=text)
-        sub.add_argument("space", help="the space's slug here")
+        sub.add_argument("space", help="a space here (SLUG) or of a peer (slug@host or URL)")
         if path:
             sub.add_argument("path", help="an item's path in the library, e.g. /pleadings/brief")
         sub.add_argument("--as", dest="name", required=True, help="the member who acts")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jxfed.errors import JxfedError
-from jxfed.library_commands import when
+from jxfed.library_lines import when
 from jxfed.settings import Settings
 from jxfed.spaces.library import audit, reading
 from jxfed.spaces.library.models import AuditEntry

@@ -1,4 +1,4 @@
-"""`jxfed library ...` and `jxfed spaces audit`: a space's shared library on the command line.
+"""`jxfed library ...`: a space's shared library on the command line.
 
 Each command that reads or changes a library acts `--as` a local member, through the same
 librarian as the web pages: that member's role in the space decides, and every refusal is
@@ -14,91 +14,72 @@ import hashlib
 import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import orjson
+from typing import TYPE_CHECKING
 
 from jxfed.commands import running
 from jxfed.errors import BadRequest, JxfedError, NotFound
 from jxfed.files.store import CHUNK, TooLarge
+from jxfed.library_lines import item_row, revision_row, show
 from jxfed.settings import Settings
 from jxfed.spaces.library import changes, reading
-from jxfed.spaces.library.librarian import Librarian, librarian
-from jxfed.spaces.library.models import ItemKind, LibraryItem, LibraryRevision
+from jxfed.spaces.library.librarian import Librarian, librarian, peer_librarian
+from jxfed.spaces.library.models import ItemKind
 from jxfed.spaces.library.paths import path_of, resolve, split
 from jxfed.spaces.models import Space
 
 if TYPE_CHECKING:
     from jxfed.runtime import Services
 
-PEER_LIBRARY = "the library of a space of a peer is read through the web pages"
+ORIGINALS = "is done on the instance of the space, which keeps the originals"
+
+
+def of_a_peer(settings: Settings, handle: str) -> bool:
+    """Whether `handle` names a space of a peer (`slug@host` or a URL) rather than one here."""
+    return "://" in handle or "@" in handle.removesuffix(f"@{settings.domain}")
 
 
 async def local_space(settings: Settings, handle: str) -> Space:
     """A space of this instance by slug (or `slug@` this instance's domain)."""
+    if of_a_peer(settings, handle):
+        raise BadRequest(f"{handle} is a space of a peer: this {ORIGINALS}")
     slug = handle.removesuffix(f"@{settings.domain}")
-    if "@" in slug or "://" in slug:
-        raise BadRequest(f"{handle}: {PEER_LIBRARY}")
     found = await Space.get_or_none(actor__name=slug).select_related("actor")
     if found is None:
         raise NotFound(f"no space named {slug!r} here")
     return found
 
 
-async def acting(services: Services, space: Space, name: str) -> Librarian:
-    """The librarian of the local member `name` in `space`, with their role there."""
+async def peer_space_uri(handle: str) -> str:
+    """The URI of a space of a peer (`slug@host` or its URL) as this instance knows it, from
+    the actors it keeps: no request leaves, so it works while the peer is down."""
+    from jxfed.activitypub.policy import host_or_none
+    from jxfed.actors.models import RemoteActor
+
+    slug, _, host = handle.partition("@")
+    groups = RemoteActor.filter(kind="Group")
+    if "://" in handle:
+        known = await groups.filter(uri=handle)
+    else:
+        named = await groups.filter(preferred_username=slug)
+        known = [group for group in named if host_or_none(group.uri) == host.lower()]
+    if not known:
+        raise NotFound(f"no space {handle} known here: a member joins it first")
+    return known[0].uri
+
+
+async def acting(services: Services, handle: str, name: str) -> Librarian:
+    """The librarian of the local member `name` in the space `handle`: with their role in a
+    space here, or, in a peer's, on this instance's verified copy with the role the space gave
+    (each change goes to the space, which checks it again)."""
     from jxfed.actors.local_actors import member_by_name
 
+    if of_a_peer(services.settings, handle):
+        uri = await peer_space_uri(handle)
+        return await peer_librarian(services, uri, (await member_by_name(name)).actor)
+    space = await local_space(services.settings, handle)
     member = await member_by_name(name)
     return await librarian(services, space, services.actor_uri(member.actor))
-
-
-def when(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def show(rows: list[dict[str, Any]], as_json: bool, columns: tuple[str, ...]) -> None:
-    """Rows as a JSON list, or one tab-separated line each ('-' for nothing)."""
-    if as_json:
-        print(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
-        return
-    for row in rows:
-        print("\t".join("-" if row[c] in (None, "") else str(row[c]) for c in columns))
-
-
-def item_row(item: LibraryItem, path: str) -> dict[str, Any]:
-    return {
-        "path": path,
-        "kind": item.kind.value,
-        "title": item.title,
-        "status": item.status.value,
-        "revision": item.revision,
-        "sha256": item.sha256,
-        "size": item.size,
-        "media_type": item.media_type,
-        "author": item.author_uri,
-        "time": when(item.updated_at),
-    }
-
-
-def revision_row(item: LibraryItem, path: str, revision: LibraryRevision) -> dict[str, Any]:
-    return {
-        "path": path,
-        "kind": item.kind.value,
-        "title": revision.title,
-        "status": revision.status.value,
-        "revision": revision.number,
-        "change": revision.change.value,
-        "deleted": revision.deleted,
-        "sha256": revision.sha256,
-        "size": revision.size,
-        "media_type": revision.media_type,
-        "author": revision.author_uri,
-        "time": when(revision.created_at),
-        "message": revision.message,
-    }
 
 
 async def list_folder(lib: Librarian, args: argparse.Namespace) -> None:
@@ -241,11 +222,12 @@ async def run_library(settings: Settings, args: argparse.Namespace) -> None:
     """`jxfed library ACTION SPACE ...`."""
     from jxfed import evidence_commands
 
-    space = await local_space(settings, args.space)
     async with running(settings) as services:
-        if args.action == "verify":
-            await evidence_commands.verify_contents(services, space)
-        elif args.action == "export":
-            await evidence_commands.export(services, space, args.output)
-        else:
-            await ACTIONS[args.action](await acting(services, space, args.name), args)
+        if args.action not in ACTIONS:
+            space = await local_space(settings, args.space)
+            if args.action == "verify":
+                await evidence_commands.verify_contents(services, space)
+            else:
+                await evidence_commands.export(services, space, args.output)
+            return
+        await ACTIONS[args.action](await acting(services, args.space, args.name), args)
