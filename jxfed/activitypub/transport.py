@@ -8,7 +8,8 @@ when that try is accepted is the other scheme remembered for the host.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,6 +185,21 @@ class Transport:
         if not isinstance(document, dict):
             raise FetchError(f"{url} did not answer a JSON object")
         return document
+
+    @asynccontextmanager
+    async def stream(
+        self, url: str, signer: Signer, read_timeout: float = 60.0
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """A signed GET to a peer whose body is read as it comes (a library content, however
+        large): no total time limit, only one between two reads."""
+        host = await self._check_peer(url)
+        scheme = self._schemes.get(host) or await self._scheme_of(host)
+        headers = sign("GET", url, b"", signer, scheme)
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=read_timeout)
+        async with self.session("GET").get(
+            url, headers=headers, allow_redirects=False, timeout=timeout
+        ) as response:
+            yield response
 
     async def post_activity(self, inbox: str, body: bytes, signer: Signer) -> Answer:
         return await self.request(

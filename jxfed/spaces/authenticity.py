@@ -28,7 +28,8 @@ from jxfed.activitypub.shapes import ShapeError, check_limits, id_of, normalise
 from jxfed.activitypub.transport import ACCEPT_AP, FetchError, NotAPeer
 from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
-from jxfed.spaces.models import Post
+from jxfed.spaces.library.models import LibraryItem
+from jxfed.spaces.models import Post, Space
 from jxfed.spaces.visibility import Signer, may_see
 
 if TYPE_CHECKING:
@@ -138,10 +139,29 @@ async def may_fetch(services: Services, post: Post, signer: str) -> bool:
         return True
     if post.public or post.space_id is not None or not post.audience:  # type: ignore[attr-defined]
         return False
+    return await listed_by_peer_space(services, post.audience, signer)
+
+
+async def may_fetch_item(services: Services, item: LibraryItem, signer: str) -> bool:
+    """Whether `signer` may fetch a library item here (or its contents): as `may_see` says of
+    its space here; for an item of a peer's space (one a member here added to it), the space's
+    own instance and those the space lists, as for posts (`may_fetch`)."""
+    if item.space_id is not None:  # type: ignore[attr-defined]
+        return await may_see(Signer(signer), await Space.get(id=item.space_id))  # type: ignore[attr-defined]
+    if not item.space_uri:
+        return False
+    if host_or_none(signer) == host_or_none(item.space_uri):
+        return True
+    return await listed_by_peer_space(services, item.space_uri, signer)
+
+
+async def listed_by_peer_space(services: Services, space_uri: str, signer: str) -> bool:
+    """Whether a peer's space lists `signer` as a member, or as the instance actor of a
+    member's instance (see `may_fetch` for how long the list is kept)."""
     try:
-        if _listed(signer, await _members_of_peer_space(services, post.audience)):
+        if _listed(signer, await _members_of_peer_space(services, space_uri)):
             return True
-        fresher = await _members_of_peer_space(services, post.audience, MEMBERS_REFRESH_AFTER)
+        fresher = await _members_of_peer_space(services, space_uri, MEMBERS_REFRESH_AFTER)
     except (FetchError, NotAPeer, ValueError, BadRequest):
         return False
     return _listed(signer, fresher)

@@ -18,6 +18,7 @@ from jxfed.actors.models import Follower
 from jxfed.spaces.editing import EditHandlers
 from jxfed.spaces.follows import FollowHandlers
 from jxfed.spaces.joining import JoinHandlers, MemberSideHandlers
+from jxfed.spaces.library.receiving import LibraryHandlers, is_library_object
 from jxfed.spaces.managing import RemovalHandler
 from jxfed.spaces.models import Reaction
 from jxfed.spaces.posts import PostHandlers
@@ -43,7 +44,7 @@ def routes(services: Services) -> list[Route]:
     joins, member_side = JoinHandlers(services), MemberSideHandlers(services)
     relay, notes = RelayHandlers(services), PostHandlers(services)
     edits, reactions = EditHandlers(services), ReactionHandlers(services)
-    removals = RemovalHandler(services)
+    removals, library = RemovalHandler(services), LibraryHandlers(services)
 
     async def on_create(activity: Activity) -> Apply | None:
         """A post in a space here goes to the relay; any other to the followed-notes path."""
@@ -51,6 +52,26 @@ def routes(services: Services) -> list[Route]:
         if space is not None:
             return await relay.on_create_in_space(activity, space)
         return await notes.on_create(activity)
+
+    async def on_library_create(activity: Activity) -> Apply | None:
+        """A member of a peer adds a file or note to a space here; elsewhere: not ours."""
+        space = await relay.local_space_of(activity["object"])
+        return None if space is None else await library.on_create_in_space(activity, space)
+
+    def or_library(handler: Handler) -> Handler:
+        """An announced activity about a library item goes to the library, any other on."""
+
+        async def handle(activity: Activity) -> Apply | None:
+            inner = activity["object"]
+            if is_library_object(inner.get("object")):
+                return await library.on_announced(activity)
+            return await handler(activity)
+
+        return handle
+
+    async def on_rejected(activity: Activity) -> Apply | None:
+        """A space refused a member's item from here (the library's), or their post."""
+        return await library.on_rejected(activity) or await edits.on_rejected_post(activity)
 
     async def on_undo_by_id(activity: Activity) -> Apply | None:
         """An Undo naming its activity by id (as bovine sends it): the activity is looked up
@@ -85,14 +106,16 @@ def routes(services: Services) -> list[Route]:
         Route("Remove", None, removals.on_remove),
         Route("Create", "Note", on_create),
         Route("Create", "Article", on_create),
-        Route("Announce", "Create", relay.on_announce),
+        Route("Announce", "Create", or_library(relay.on_announce)),
+        Route("Create", "Document", on_library_create),
+        Route("Create", "Page", on_library_create),
         Route("Update", "Note", edits.on_update),
         Route("Update", "Article", edits.on_update),
         Route("Delete", None, edits.on_delete),
         Route("Delete", "Tombstone", edits.on_delete),
-        Route("Announce", "Update", edits.on_announced),
-        Route("Announce", "Delete", edits.on_announced),
-        Route("Reject", "Create", edits.on_rejected_post),
+        Route("Announce", "Update", or_library(edits.on_announced)),
+        Route("Announce", "Delete", or_library(edits.on_announced)),
+        Route("Reject", "Create", on_rejected),
         Route("Like", None, reactions.on_like),
         Route("Announce", "Like", reactions.on_announced),
         Route("Undo", "Like", reactions.on_undo),

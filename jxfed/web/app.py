@@ -5,7 +5,7 @@ from __future__ import annotations
 from quart import Quart
 
 from jxfed.runtime import Services
-from jxfed.web import actors, inboxes, objects, wellknown
+from jxfed.web import actors, inboxes, library_objects, objects, wellknown
 from jxfed.web.errors import register_error_handlers
 from jxfed.web.finishing import register_finishing
 from jxfed.web.mastodon import api as mastodon_api
@@ -26,6 +26,7 @@ def create_app(services: Services) -> Quart:
     app.register_blueprint(actors.blueprint)
     app.register_blueprint(inboxes.blueprint)
     app.register_blueprint(objects.blueprint)
+    app.register_blueprint(library_objects.blueprint)
     mastodon_api.register(app)
     pages.register(app)
     register_error_handlers(app)

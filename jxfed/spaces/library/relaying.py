@@ -25,7 +25,7 @@ from jxfed.spaces.audience import deliver
 from jxfed.spaces.library.documents import TYPES, item_document
 from jxfed.spaces.library.librarian import Librarian
 from jxfed.spaces.library.models import Change, LibraryItem, LibraryRevision
-from jxfed.spaces.models import Access
+from jxfed.spaces.models import Access, Space
 from jxfed.spaces.posts import authored, iso
 from jxfed.spaces.relay import relay, remote_space_access
 
@@ -83,3 +83,23 @@ async def member_activity(
     else:
         activity = activities.update(base, actor, document)
     return authored(services, author, activity, access)
+
+
+async def current_document(services: Services, item: LibraryItem) -> dict[str, Any]:
+    """The item as this instance serves it to peers: its newest revision, by whoever made it."""
+    newest = await LibraryRevision.filter(item=item).order_by("-number").first()
+    parent = await LibraryItem.get_or_none(id=item.parent_id)  # type: ignore[attr-defined]
+    if item.space_id is not None:  # type: ignore[attr-defined]
+        space = await Space.get(id=item.space_id).select_related("actor")  # type: ignore[attr-defined]
+        space_uri, access = services.actor_uri(space.actor), space.access
+    else:
+        space_uri = str(item.space_uri)
+        access = remote_space_access((await remote_actor(services, space_uri)).document)
+    return item_document(
+        item,
+        space_uri,
+        access,
+        parent.uri if parent else None,
+        newest.author_uri if newest else item.author_uri,
+        item.revision,
+    )
