@@ -4,6 +4,7 @@ as the role allows, and a confidential space's library the 404 of a free name to
 
 from __future__ import annotations
 
+import gzip
 import re
 from io import BytesIO
 from pathlib import Path
@@ -17,6 +18,8 @@ from jxfed.actors.local_actors import add_member
 from jxfed.actors.models import LocalActor
 from jxfed.runtime import Services
 from jxfed.settings import Settings, validate
+from jxfed.spaces.library import changes
+from jxfed.spaces.library.librarian import librarian
 from jxfed.spaces.library.models import LibraryItem, LibraryRevision
 from jxfed.spaces.models import Membership, Role, Space
 from jxfed.web.pages.library_downloads import attachment, served_type
@@ -432,3 +435,26 @@ async def test_a_title_goes_into_content_disposition_quoted() -> None:
     assert served_type("image/svg+xml") == "application/octet-stream"
     assert served_type("text/html") == "application/octet-stream"
     assert served_type("application/pdf") == "application/pdf"
+
+
+async def test_a_big_folder_comes_a_hundred_items_a_page_by_cursor(
+    browser: Browser, services: Services
+) -> None:
+    space = await Space.get(actor__name="sahel")
+    lib = await librarian(services, space, "https://jxfed.test/users/amina")
+    await changes.make_folder(lib, "/evidence/old")
+    for n in range(129):
+        await changes.write_note(lib, "/evidence", f"Statement {n:03d}", f"text {n}")
+    await browser.sign_in("amina")
+
+    _, first = await browser.get(LIBRARY + "/evidence")
+    more = re.search(r'href="\?after=(\d+)"', first)
+    assert more is not None
+    _, second = await browser.get(f"{LIBRARY}/evidence?after={more.group(1)}")
+
+    shown = re.findall(r">Statement (\d{3})<", first) + re.findall(r">Statement (\d{3})<", second)
+    assert first.count(">old<") == 1 and ">old<" not in second  # folders first
+    assert shown == [f"{n:03d}" for n in range(129)]  # each once, in order
+    assert 'href="?after=' not in second
+    assert len(gzip.compress(first.encode())) < 20 * 1024  # a full page, well within budget
+    assert (await browser.get(f"{LIBRARY}/evidence?after=abc"))[0] == 400

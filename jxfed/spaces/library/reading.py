@@ -8,6 +8,8 @@ import difflib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from tortoise.expressions import Q
+
 from jxfed.errors import BadRequest, NotFound
 from jxfed.files.store import ContentStore
 from jxfed.spaces.library.librarian import Librarian
@@ -18,14 +20,35 @@ from jxfed.spaces.posts import html_to_text
 from jxfed.spaces.roles import Action
 
 
-async def listing(lib: Librarian, path: str = "/") -> list[LibraryItem]:
-    """What a folder (the top by default) holds: folders first, then by title."""
+async def listing(
+    lib: Librarian, path: str = "/", after: int | None = None, limit: int | None = None
+) -> list[LibraryItem]:
+    """What a folder (the top by default) holds: folders first, then by title. With `limit`,
+    one page: the items after the item `after` (a cursor by id, never an offset)."""
     await lib.require(Action.READ)
     folder = await resolve(lib.library, path)
     if folder is not None and folder.kind != ItemKind.FOLDER:
         return [folder]
-    items = await items_in(lib.library).filter(parent=folder, deleted=False)
-    return sorted(items, key=lambda i: (i.kind != ItemKind.FOLDER, i.title.casefold()))
+    held = items_in(lib.library).filter(parent=folder, deleted=False)
+    if limit is None:
+        items = await held
+        return sorted(items, key=lambda i: (i.kind != ItemKind.FOLDER, i.title.casefold()))
+    cursor = await held.filter(id=after).first() if after is not None else None
+    found: list[LibraryItem] = []
+    for folders in (True, False):
+        if cursor is not None and folders and cursor.kind != ItemKind.FOLDER:
+            continue  # the cursor is past the folders already
+        group = held.filter(kind=ItemKind.FOLDER) if folders else held.exclude(kind=ItemKind.FOLDER)
+        same_group = cursor is not None and (cursor.kind == ItemKind.FOLDER) == folders
+        if same_group:
+            assert cursor is not None
+            group = group.filter(
+                Q(title__gt=cursor.title) | Q(title=cursor.title, id__gt=cursor.id)
+            )
+        found += await group.order_by("title", "id").limit(limit - len(found))
+        if len(found) >= limit:
+            break
+    return found
 
 
 async def removed(lib: Librarian, path: str = "/") -> list[LibraryItem]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from quart import Blueprint, Response, request
 
-from jxfed.errors import JxfedError
+from jxfed.errors import BadRequest, JxfedError
 from jxfed.spaces.library import reading
 from jxfed.spaces.library.models import ItemKind, LibraryItem
 from jxfed.spaces.library.paths import resolve, split
@@ -33,6 +33,7 @@ from jxfed.web.pages.library_views import (
 from jxfed.web.pages.rendering import page
 
 blueprint = Blueprint("pages_library_browsing", __name__)
+FOLDER_PAGE = 100  # items on one page of a folder (then "more", by cursor)
 NOTE_SHOWN = 8 * 1024 * 1024  # a note's stored HTML read for its page, at most
 
 
@@ -88,14 +89,22 @@ async def show(shelf: Shelf, path: str, form: Form | None = None, status: int = 
 
 
 async def _folder_page(shelf: Shelf, path: str, form: Form, status: int) -> Response:
-    items = await reading.listing(shelf.lib, path)
+    after = request.args.get("after", "")
+    if after and not (after.isdigit() and len(after) < 19):
+        raise BadRequest(_("This page address is not valid."))
+    cursor = int(after) if after else None
+    items = await reading.listing(shelf.lib, path, after=cursor, limit=FOLDER_PAGE + 1)
+    more = items[FOLDER_PAGE - 1].id if len(items) > FOLDER_PAGE else None
+    items = items[:FOLDER_PAGE]
     gone = await reading.removed(shelf.lib, path) if shelf.may(Action.RESTORE) else []
     return await page(
         "pages/library.html",
         status,
         form=form,
         items=await item_views(shelf, path, items),
-        removed=await item_views(shelf, path, gone),
+        removed=await item_views(shelf, path, gone[:FOLDER_PAGE]),
+        more=more,
+        first=cursor is not None,
         **_common(shelf, path),
     )
 
