@@ -13,15 +13,26 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import random
 import re
 import time
 from pathlib import Path
 
 import aiohttp
 
-from bench.common import BenchError, Database, Instance, free_port, jxfed_command, report_log
+from bench.common import (
+    BenchError,
+    Database,
+    Instance,
+    free_port,
+    jxfed_command,
+    percentile,
+    report_log,
+)
+from bench.fanout import run_module
 from bench.figures import Row, verdict
 
+FOLDER_ITEMS = 10_000
 SIZE = int(os.environ.get("JXFED_BENCH_LIBRARY_MB", "200")) * 1024 * 1024
 BUDGET_EXTRA_MB = 64.0
 PASSWORD = "bench-password-1"  # noqa: S105 (a benchmark member)
@@ -151,6 +162,49 @@ async def add_member(instance: Instance, name: str) -> None:
         raise BenchError(f"users add {name}: {err.decode(errors='replace').strip()}")
 
 
+async def listing(instance: Instance, db: str) -> list[Row]:
+    """A folder of FOLDER_ITEMS notes: its first page and pages deep in it (by cursor), timed
+    one at a time as a member's browser asks for them."""
+    await run_module("bench.seed_library", str(instance.directory), str(FOLDER_ITEMS))
+    ids = [
+        int(str(row[0]))
+        for row in await instance.query(
+            "SELECT id FROM library_item WHERE title LIKE 'Statement %' ORDER BY title, id"
+        )
+    ]
+    await instance.start()
+    chooser = random.Random(7)
+    times: list[float] = []
+    problems = 0
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(
+        cookie_jar=jar, headers={"Accept-Encoding": "gzip"}
+    ) as session:
+        await sign_in(session, instance.url)
+        for n in range(20 + 400):
+            after = "" if n % 4 == 0 else f"?after={chooser.choice(ids[:-200])}"
+            started = time.perf_counter()
+            async with session.get(f"{instance.url}/spaces/files/library/big{after}") as response:
+                body = await response.read()
+            elapsed = time.perf_counter() - started
+            if response.status != 200 or body.count(b"Statement ") < 100:
+                problems += 1
+            if n >= 20:
+                times.append(elapsed * 1000)
+    p50, p99 = percentile(times, 0.5), percentile(times, 0.99)
+    print(f"    folder of {FOLDER_ITEMS:,}: p50 {p50:.1f} ms, p99 {p99:.1f} ms", flush=True)
+    return [
+        Row(
+            db,
+            f"library: folder of {FOLDER_ITEMS:,}, a page",
+            f"p99 {p99:.1f} ms (p50 {p50:.1f})",
+            "p99 < 50 ms",
+            verdict(p99 < 50 and problems == 0),
+            f"400 pages of 100 items, first and deep by cursor; {problems} bad answers",
+        )
+    ]
+
+
 async def run(root: Path, database: Database) -> list[Row]:
     db = database.kind
     instance = Instance(root / f"library-{db}", free_port(), database)
@@ -205,6 +259,8 @@ async def run(root: Path, database: Database) -> list[Row]:
                     "through the members' form / download route; SHA-256 checked",
                 )
             )
+        await instance.stop()
+        rows += await listing(instance, db)
         report_log(instance)
     finally:
         await instance.stop()
