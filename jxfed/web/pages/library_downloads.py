@@ -67,7 +67,7 @@ def _wanted(size: int, etag: str) -> tuple[int, int] | bool | None:
     return found if found is not None else False
 
 
-@blueprint.get("/spaces/<slug>/library/-/download/<int:item_id>/<int:number>")
+@blueprint.get("/spaces/<slug>/library/-/download/<id:item_id>/<id(bits=32):number>")
 async def download(slug: str, item_id: int, number: int) -> Response:
     """Revision `number` of the item, streamed (or the part of it asked for)."""
     shelf = await open_library(slug)

@@ -48,14 +48,14 @@ async def _edit_page(post: Post, form: Form, status: int = 200) -> Response:
     )
 
 
-@blueprint.get("/posts/<int:post_id>/edit")
+@blueprint.get("/posts/<id:post_id>/edit")
 async def edit_form(post_id: int) -> Response:
     """The post's title and text as the member would type them."""
     _member, _looking, post = await _changeable(post_id, deleting=False)
     return await _edit_page(post, Form({"title": post.title, "text": html_to_text(post.content)}))
 
 
-@blueprint.post("/posts/<int:post_id>/edit")
+@blueprint.post("/posts/<id:post_id>/edit")
 async def edit(post_id: int) -> Response:
     """Save the edit: the earlier version is kept in the post's history."""
     await member_or_sign_in()
@@ -75,7 +75,7 @@ async def edit(post_id: int) -> Response:
     return await _edit_page(post, form, status)
 
 
-@blueprint.get("/posts/<int:post_id>/delete")
+@blueprint.get("/posts/<id:post_id>/delete")
 async def delete_form(post_id: int) -> Response:
     """Ask before deleting: the post as it is, and a button."""
     _member, _looking, post = await _changeable(post_id, deleting=True)
@@ -93,7 +93,7 @@ async def _after_deletion(looking: Viewer, post: Post) -> str:
     return "/home"
 
 
-@blueprint.post("/posts/<int:post_id>/delete")
+@blueprint.post("/posts/<id:post_id>/delete")
 async def delete(post_id: int) -> Response:
     await member_or_sign_in()
     await submitted()

@@ -77,13 +77,13 @@ def _back_to(form: Form, post_id: int, anchor: int) -> str:
     return f"{back or f'/posts/{post_id}'}#post-{anchor}"
 
 
-@blueprint.get("/posts/<int:post_id>")
+@blueprint.get("/posts/<id:post_id>")
 async def show(post_id: int) -> Response:
     looking = await viewer()
     return await post_page(looking, await visible_post(looking, post_id))
 
 
-@blueprint.post("/posts/<int:post_id>/comments")
+@blueprint.post("/posts/<id:post_id>/comments")
 async def comment(post_id: int) -> Response:
     """A comment on the post, published where the post lives (its space, here or on a peer)."""
     member = await member_or_sign_in()
@@ -103,7 +103,7 @@ async def comment(post_id: int) -> Response:
     return await post_page(looking, post, status, comment=form)
 
 
-@blueprint.post("/posts/<int:post_id>/reactions")
+@blueprint.post("/posts/<id:post_id>/reactions")
 async def reaction(post_id: int) -> Response:
     """Like (no emoji) or react to the post; the same again takes it back."""
     member = await member_or_sign_in()
