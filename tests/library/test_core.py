@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from jxfed.actors.local_actors import add_member
-from jxfed.errors import BadRequest, Conflict
+from jxfed.errors import BadRequest, Conflict, NotFound
 from jxfed.files.store import TooLarge
 from jxfed.runtime import Services
 from jxfed.settings import Settings
@@ -262,3 +262,16 @@ async def test_revisions_are_numbered_once_per_item(services: Services, space: S
     numbers = await LibraryRevision.filter(item__title="Log").values_list("number", flat=True)
     assert sorted(numbers) == [1, 2, 3]
     assert MembershipState.ACCEPTED  # the cast's memberships are accepted ones
+
+
+@pytest.mark.parametrize("number", [0, -1, 2**31, 10**12])
+async def test_a_revision_no_column_holds_is_simply_not_there(
+    services: Services, space: Space, number: int
+) -> None:
+    carl = await as_(services, space, "carl")
+    await changes.write_note(carl, "/", "Minutes", "text")
+
+    with pytest.raises(NotFound):
+        await reading.download(carl, "/Minutes", number)
+    with pytest.raises(NotFound):
+        await changes.restore(carl, "/Minutes", number)

@@ -13,7 +13,14 @@ from jxfed.errors import BadRequest, Conflict, NotFound
 from jxfed.files.store import Stored, TooLarge
 from jxfed.spaces.library import relaying
 from jxfed.spaces.library.librarian import Librarian
-from jxfed.spaces.library.models import Change, ItemKind, ItemStatus, LibraryItem, LibraryRevision
+from jxfed.spaces.library.models import (
+    MAX_REVISION,
+    Change,
+    ItemKind,
+    ItemStatus,
+    LibraryItem,
+    LibraryRevision,
+)
 from jxfed.spaces.library.paths import child, clean_title, items_in, resolve, split
 from jxfed.spaces.posts import sanitise, text_to_html
 from jxfed.spaces.roles import Action
@@ -100,6 +107,16 @@ async def make_folder(lib: Librarian, path: str) -> LibraryItem:
     if parent is None:
         raise BadRequest("name the folder to make")
     return parent
+
+
+async def add_folder(lib: Librarian, folder_path: str, title: str, uri: str) -> LibraryItem:
+    """A folder a member of a peer made there (`uri`), in the folder at `folder_path`."""
+    await lib.require(Action.CREATE_FOLDER)
+    parent = await _folder(lib, folder_path)
+    async with in_transaction():
+        if await child(lib.library, parent, clean_title(title)) is not None:
+            raise Conflict(f"{title!r} already exists there")
+        return await _new_item(lib, ItemKind.FOLDER, parent, clean_title(title), "", uri=uri)
 
 
 async def _space_used(lib: Librarian) -> int:
@@ -251,7 +268,11 @@ async def restore(lib: Librarian, path: str, number: int, message: str = "") -> 
     if item is None:
         raise BadRequest("name the item to restore")
     await lib.require(Action.RESTORE, item)
-    old = await LibraryRevision.get_or_none(item=item, number=number)
+    old = (
+        await LibraryRevision.get_or_none(item=item, number=number)
+        if 0 < number <= MAX_REVISION
+        else None  # beyond the column: no such revision, not a database error
+    )
     if old is None:
         raise NotFound(f"{path!r} has no revision {number}")
     parent = await LibraryItem.get_or_none(id=old.parent_id_then) if old.parent_id_then else None

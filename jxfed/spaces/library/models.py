@@ -11,6 +11,8 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+MAX_REVISION = 2**31 - 1  # revision numbers are a 32-bit column
+
 
 class ItemKind(StrEnum):
     FOLDER = "folder"

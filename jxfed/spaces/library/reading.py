@@ -13,7 +13,7 @@ from tortoise.expressions import Q
 from jxfed.errors import BadRequest, NotFound
 from jxfed.files.store import ContentStore
 from jxfed.spaces.library.librarian import Librarian
-from jxfed.spaces.library.models import ItemKind, LibraryItem, LibraryRevision
+from jxfed.spaces.library.models import MAX_REVISION, ItemKind, LibraryItem, LibraryRevision
 from jxfed.spaces.library.paths import items_in, path_of, resolve
 from jxfed.spaces.models import Space
 from jxfed.spaces.posts import html_to_text
@@ -87,11 +87,11 @@ async def download(lib: Librarian, path: str, number: int | None = None) -> Down
     if item.kind == ItemKind.FOLDER:
         raise BadRequest(f"{path!r} is a folder")
     query = LibraryRevision.filter(item=item)
-    found = await (
-        query.filter(number=number).first()
-        if number is not None
-        else query.filter(deleted=False).order_by("-number").first()
-    )
+    found: LibraryRevision | None = None
+    if number is None:
+        found = await query.filter(deleted=False).order_by("-number").first()
+    elif 0 < number <= MAX_REVISION:  # beyond the column: no such revision, not a database error
+        found = await query.filter(number=number).first()
     if found is None or found.sha256 is None:
         raise NotFound(f"{path!r} has no revision {number}")
     await lib.record("download", item, found.sha256, f"revision {found.number}")
