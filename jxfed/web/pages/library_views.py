@@ -1,8 +1,9 @@
 """A space's library as a member's pages reach it: the space found through the visibility gate,
 the member's librarian, and the named views of items and revisions the templates show.
 
-A library of a space the viewer may not see is the 404 of a free name; a library of a peer's
-space is not browsed here (its items reach this instance through federation).
+A library of a space the viewer may not see is the 404 of a free name. A space of a peer's
+(`slug@host`) is read from this instance's verified copy, with the role the space gave; its
+changes go to the space through `changes` (relaying), so the pages hold one path for both.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from jxfed.actors.models import Member
-from jxfed.errors import NotFound
-from jxfed.spaces.library.librarian import Librarian, librarian
+from jxfed.spaces.library.librarian import Librarian, librarian, peer_librarian
 from jxfed.spaces.library.models import ItemKind, ItemStatus, LibraryItem, LibraryRevision
 from jxfed.spaces.roles import Action, may
 from jxfed.web.context import services
@@ -51,14 +51,16 @@ class Shelf:
         return self.may(any_) or (mine and self.may(own))
 
 
-async def open_library(slug: str) -> Shelf:
-    """The library of the local space `slug`: a 404 to whoever may not see the space (before
-    anything else), then sign-in for a stranger; the role is the librarian's to judge."""
-    place = await find_space(slug, await sessions.signed_in_member())
-    if place.space is None:
-        raise NotFound("no such space")
+async def open_library(handle: str) -> Shelf:
+    """The library of the space `handle` names (a slug here, `slug@host` a peer's): a 404 to
+    whoever may not see the space (before anything else), then sign-in for a stranger; the
+    role is the librarian's to judge."""
+    place = await find_space(handle, await sessions.signed_in_member())
     member = await member_or_sign_in()
-    lib = await librarian(services(), place.space, services().actor_uri(member.actor))
+    if place.space is not None:
+        lib = await librarian(services(), place.space, services().actor_uri(member.actor))
+    else:  # this instance's copy, with the role the space last told (it checks again)
+        lib = await peer_librarian(services(), place.uri, member.actor)
     return Shelf(place, lib, member)
 
 
