@@ -32,6 +32,7 @@ class Dispatcher:
 
     def __init__(self) -> None:
         self._handlers: dict[tuple[str, str | None], Handler] = {}
+        self._internal: dict[str, Handler] = {}
 
     def register(self, activity_type: str, object_type: str | None, handler: Handler) -> None:
         key = (activity_type, object_type)
@@ -39,7 +40,15 @@ class Dispatcher:
             raise ValueError(f"a handler for {key} is already registered")
         self._handlers[key] = handler
 
+    def register_internal(self, job_type: str, handler: Handler) -> None:
+        """A handler for this instance's own durable work, kept in the inbox's rows: never one
+        the door takes from a peer (`handler_for` does not see it)."""
+        if job_type in self._internal:
+            raise ValueError(f"a handler for {job_type} is already registered")
+        self._internal[job_type] = handler
+
     def handler_for(self, activity: Activity) -> Handler | None:
+        """The handler of an activity from a peer (the door accepts only what has one)."""
         kind = activity.get("type")
         if not isinstance(kind, str):
             return None
@@ -48,7 +57,7 @@ class Dispatcher:
 
     async def prepare(self, activity: Activity) -> Apply | None:
         """Run the handler's network part; None when nothing is to be done (or no handler)."""
-        handler = self.handler_for(activity)
+        handler = self.handler_for(activity) or self._internal.get(str(activity.get("type")))
         if handler is None:
             log.info("no handler for %s(%s): ignored", activity.get("type"), object_type(activity))
             return None

@@ -64,4 +64,5 @@ def actor_document(
     }
     if actor.kind == ActorKind.GROUP:
         document["members"] = f"{uri}/members"
+        document["library"] = f"{uri}/library"  # its live items: a new member's instance's catch-up
     return document

@@ -1,9 +1,10 @@
-"""The collections every local actor has: outbox, followers, following, and a space's members."""
+"""The collections every local actor has: outbox, followers, following, and a space's members
+and library (its live items as it serves each one, for a new member's instance to catch up)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise.queryset import QuerySet
 
@@ -11,18 +12,22 @@ from jxfed.actors.documents import actor_id
 from jxfed.actors.models import Follower, Following, FollowState, LocalActor, OutboxActivity
 from jxfed.collections.pages import Cursor, collection_page, collection_summary
 from jxfed.errors import NotFound
-from jxfed.settings import Settings
+from jxfed.spaces.library.models import LibraryItem
+from jxfed.spaces.library.relaying import current_document
 from jxfed.spaces.models import Access, Membership, MembershipState, Space
 from jxfed.spaces.posts import carries_proof
 from jxfed.spaces.visibility import hidden_space_uris
 
+if TYPE_CHECKING:
+    from jxfed.runtime import Services
+
 ACTOR_COLLECTIONS = ("outbox", "followers", "following")
-SPACE_COLLECTIONS = (*ACTOR_COLLECTIONS, "members")
+SPACE_COLLECTIONS = (*ACTOR_COLLECTIONS, "members", "library")
 Render = Callable[[Sequence[Any]], Awaitable[list[Any]]]
 
 
 async def _items(
-    settings: Settings, actor: LocalActor, space: Space | None, name: str
+    services: Services, actor: LocalActor, space: Space | None, name: str
 ) -> tuple[QuerySet[Any], Render]:
     """The rows of a collection and how each becomes an item."""
     if name == "outbox":
@@ -50,9 +55,18 @@ async def _items(
             return [row.target_uri for row in rows]
 
         # Whoever asks, a member's follows never name a space that hides itself.
-        hidden = await hidden_space_uris(settings.base_url)
+        hidden = await hidden_space_uris(services.settings.base_url)
         follows = Following.filter(follower=actor, state=FollowState.ACCEPTED)
         return follows.exclude(target_uri__in=hidden) if hidden else follows, target_ids
+
+    if name == "library" and space is not None:
+        # Served where the space is (a confidential one only to its members' signatures and
+        # their instances' actors: web/actors.py), each item as `/library/<id>` serves it.
+
+        async def item_documents(rows: Sequence[LibraryItem]) -> list[Any]:
+            return [await current_document(services, row) for row in rows]
+
+        return LibraryItem.filter(space=space, deleted=False), item_documents
 
     async def member_ids(rows: Sequence[Membership]) -> list[Any]:
         return [row.actor_uri for row in rows]
@@ -72,7 +86,7 @@ def _without_proofs(document: Any) -> Any:
 
 
 async def actor_collection(
-    settings: Settings,
+    services: Services,
     actor: LocalActor,
     space: Space | None,
     name: str,
@@ -82,8 +96,8 @@ async def actor_collection(
     allowed = SPACE_COLLECTIONS if space is not None else ACTOR_COLLECTIONS
     if name not in allowed:
         raise NotFound(f"no collection {name!r} on this actor")
-    collection_id = f"{actor_id(settings, actor)}/{name}"
-    query, render = await _items(settings, actor, space, name)
+    collection_id = f"{actor_id(services.settings, actor)}/{name}"
+    query, render = await _items(services, actor, space, name)
     if cursor is None:
         return collection_summary(collection_id, await query.count())
     return await collection_page(collection_id, query, cursor, render)

@@ -20,6 +20,7 @@ from jxfed.actors.remote import remote_actor, resolve_account
 from jxfed.errors import BadRequest, NotFound
 from jxfed.spaces import notifying
 from jxfed.spaces.audience import deliver
+from jxfed.spaces.library import walks
 from jxfed.spaces.models import Access, Space
 from jxfed.spaces.visibility import Signer, may_see
 
@@ -112,10 +113,15 @@ class FollowHandlers:
                 await following.delete()
                 return
             pending = await following.filter(state=FollowState.PENDING).select_related("follower")
+            first = not await Following.filter(
+                target_uri=activity["actor"], state=FollowState.ACCEPTED
+            ).exists()
             await following.update(state=FollowState.ACCEPTED)
             if answered_join:
                 for row in pending:
                     await notifying.join_accepted(row.follower, activity["actor"])
+                if pending and first:  # this instance's first member: catch up with its library
+                    await walks.schedule(self.services, str(activity["actor"]))
 
         return apply
 

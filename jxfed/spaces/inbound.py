@@ -19,6 +19,8 @@ from jxfed.spaces.editing import EditHandlers
 from jxfed.spaces.follows import FollowHandlers
 from jxfed.spaces.joining import JoinHandlers, MemberSideHandlers
 from jxfed.spaces.library.receiving import LibraryHandlers, is_library_object
+from jxfed.spaces.library.replicating import Replication
+from jxfed.spaces.library.walks import REPLICATE
 from jxfed.spaces.managing import RemovalHandler
 from jxfed.spaces.models import Reaction
 from jxfed.spaces.posts import PostHandlers
@@ -147,6 +149,8 @@ def register_routes(services: Services) -> None:
         if route.activity == "Announce" and route.object is not None:
             handler = _unless_ours(services, handler)
         services.dispatcher.register(route.activity, route.object, handler)
+    # This instance's own work kept in the inbox's rows (no peer's activity reaches it).
+    services.dispatcher.register_internal(REPLICATE, Replication(services).on_step)
 
 
 def _unless_ours(services: Services, handler: Handler) -> Handler:

@@ -22,6 +22,7 @@ from jxfed.actors.remote import remote_actor, resolve_account
 from jxfed.errors import BadRequest, Conflict, NotFound
 from jxfed.spaces import notifying
 from jxfed.spaces.follows import ask, send
+from jxfed.spaces.library import walks
 from jxfed.spaces.models import (
     Access,
     Membership,
@@ -223,9 +224,12 @@ async def accept_invitation(services: Services, member: LocalActor, space_uri: s
     reply = activities.respond(
         services.settings.base_url, "Accept", services.actor_uri(member), invite
     )
+    first = not await Following.filter(target_uri=space_uri, state=FollowState.ACCEPTED).exists()
     async with in_transaction():
         await Following.filter(id=invitation.id).update(state=FollowState.ACCEPTED)
         await send(services, reply, member, space.delivery_inbox)
+        if first:  # this instance's first member: catch up with the space's library
+            await walks.schedule(services, space_uri)
 
 
 async def invite(

@@ -86,7 +86,7 @@ async def collection(kind: str, name: str, collection: str) -> Response:
         await signed_by_peer(request)
     cursor = parse_cursor(request.args)
     document = await actor_collection(
-        services().settings, found.actor, found.space, collection, cursor
+        services(), found.actor, found.space, collection, cursor
     )
     return activity_response(request, document)
 
@@ -96,6 +96,6 @@ async def instance_collection(collection: str) -> Response:
     await signed_by_peer(request)
     cursor = parse_cursor(request.args)
     document = await actor_collection(
-        services().settings, await instance_actor(), None, collection, cursor
+        services(), await instance_actor(), None, collection, cursor
     )
     return activity_response(request, document)

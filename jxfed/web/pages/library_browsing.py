@@ -15,6 +15,7 @@ from jxfed.spaces.library.models import ItemKind, LibraryItem
 from jxfed.spaces.library.paths import resolve, split
 from jxfed.spaces.posts import sanitise
 from jxfed.spaces.roles import Action
+from jxfed.web.actors import collection
 from jxfed.web.context import services
 from jxfed.web.pages.forms import Form
 from jxfed.web.pages.i18n import gettext as _
@@ -31,6 +32,7 @@ from jxfed.web.pages.library_views import (
     status_names,
 )
 from jxfed.web.pages.rendering import page
+from jxfed.web.responses import wanted_representation
 
 blueprint = Blueprint("pages_library_browsing", __name__)
 FOLDER_PAGE = 100  # items on one page of a folder (then "more", by cursor)
@@ -164,7 +166,9 @@ async def _item_page(shelf: Shelf, path: str, form: Form, status: int) -> Respon
 
 @blueprint.get("/spaces/<slug>/library")
 async def library_top(slug: str) -> Response:
-    """The library's top folder."""
+    """The library's top folder; to a peer asking for ActivityPub, the library's collection."""
+    if wanted_representation(request) == "activity":
+        return await collection("spaces", slug, "library")
     return await show(await open_library(slug), "/")
 
 
