@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from jxfed.actors.models import Following, FollowState, LocalActor, Member
 from jxfed.actors.paths import local_actor_by_uri
+from jxfed.spaces.library.models import LibraryItem
 from jxfed.spaces.models import (
     Membership,
     MembershipState,
@@ -39,14 +40,18 @@ async def _notify(
 
 
 async def post_stored(post: Post, space: Space | None, base_url: str) -> None:
-    """A post was stored: tell the author of the post it replies to (if local), the local
-    members it mentions, and the space's other local members (or, for a space of a peer, the
-    local members in it). Each member hears of a post once, by the most personal kind."""
+    """A post was stored: tell the author of the post (or library item) it replies to (if
+    local), the local members it mentions, and the space's other local members (or, for a
+    space of a peer, the local members in it). Each member hears of a post once, by the most
+    personal kind."""
     author = post.author_uri
     told: set[int] = set()
     if post.in_reply_to:
         parent = await Post.get_or_none(uri=post.in_reply_to, local=True)
         parent_author = None if parent is None else parent.author_uri
+        if parent is None:  # a comment on an item of a library: its author hears of it
+            item = await LibraryItem.get_or_none(uri=post.in_reply_to)
+            parent_author = None if item is None else item.author_uri
         local = await local_actor_by_uri(base_url, parent_author) if parent_author else None
         if local is not None and parent_author != author:
             replied = await _ids(Member.filter(actor=local), "id")

@@ -27,6 +27,7 @@ from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest, JxfedError
 from jxfed.spaces import notifying, stats
 from jxfed.spaces.audience import deliver, followers_inboxes
+from jxfed.spaces.library.models import LibraryItem
 from jxfed.spaces.mentions import find_mentions, render
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, PostHashtag, Space
 
@@ -197,16 +198,26 @@ async def store_post(
 async def reply_allowed(note: Mapping[str, Any], space: Space | None) -> bool:
     """A reply stays in its parent's space: it joins a parent of another space (or of none)
     only when that parent is public and not in a confidential space. A reply in a space here
-    must answer a post known here."""
+    must answer a post known here. A comment on a library item never leaves the item's space
+    (`comment_stays`)."""
     parent_uri = note.get("inReplyTo")
     if not isinstance(parent_uri, str):
         return True
     parent = await Post.get_or_none(uri=parent_uri).select_related("space")
     if parent is None:
-        return space is None
+        item = await LibraryItem.get_or_none(uri=parent_uri)
+        return space is None if item is None else comment_stays(item, note, space)
     if parent.audience == note.get("audience") and (space is None or parent.space_id == space.id):  # type: ignore[attr-defined]
         return True
     return parent.public and (parent.space is None or parent.space.access != Access.CONFIDENTIAL)
+
+
+def comment_stays(item: LibraryItem, note: Mapping[str, Any], space: Space | None) -> bool:
+    """A comment on an item of a space here is stored in that space; one on this instance's
+    copy of a peer's space's item is addressed to that space (its `audience`)."""
+    if item.space_id is not None:  # type: ignore[attr-defined]
+        return space is not None and item.space_id == space.id  # type: ignore[attr-defined]
+    return space is None and note.get("audience") == item.space_uri
 
 
 async def store_received(create: Mapping[str, Any], base_url: str) -> bool:

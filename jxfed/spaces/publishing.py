@@ -9,6 +9,7 @@ from jxfed.errors import BadRequest, NotFound
 from jxfed.runtime import Services
 from jxfed.spaces import relay
 from jxfed.spaces.joining import space_of
+from jxfed.spaces.library.models import LibraryItem
 from jxfed.spaces.models import Post, Space
 from jxfed.spaces.posts import NO_OPTIONS, NoteOptions, publish_note
 
@@ -24,6 +25,23 @@ async def find_space(services: Services, space: str) -> Space | str:
     return await space_of(services.settings.base_url, uri) or uri
 
 
+async def _space_of_parent(uri: str) -> str | None:
+    """Where a reply to `uri` goes: the space of the post or library item it names (a slug
+    here, a peer's space's URI), None for a post in no space; NotFound when nothing here is
+    called so."""
+    parent = await Post.get_or_none(uri=uri, deleted=False).prefetch_related("space")
+    if parent is not None:
+        if parent.space is not None:
+            return (await parent.space.actor).name
+        return parent.audience or None
+    item = await LibraryItem.get_or_none(uri=uri, deleted=False).prefetch_related("space")
+    if item is None:
+        raise NotFound(f"no post {uri} here to reply to")
+    if item.space is not None:
+        return str((await item.space.actor).name)
+    return item.space_uri
+
+
 async def publish(
     services: Services,
     author: LocalActor,
@@ -34,15 +52,12 @@ async def publish(
     in_reply_to: str | None = None,
     options: NoteOptions = NO_OPTIONS,
 ) -> Post:
-    """Publish `text`. A reply goes where the post it answers lives (its space, if any)."""
-    if in_reply_to:
-        parent = await Post.get_or_none(uri=in_reply_to, deleted=False).prefetch_related("space")
-        if parent is None:
-            raise NotFound(f"no post {in_reply_to} here to reply to")
-        if space is None and parent.space is not None:
-            space = (await parent.space.actor).name
-        elif space is None and parent.audience:
-            space = parent.audience
+    """Publish `text`. A reply goes where the post (or library item) it answers lives (its
+    space, if any)."""
+    if in_reply_to and space is None:
+        space = await _space_of_parent(in_reply_to)
+    elif in_reply_to:
+        await _space_of_parent(in_reply_to)  # NotFound for nothing known here
     if space is None:
         if title:
             raise BadRequest("a title is for a post in a space")

@@ -26,6 +26,7 @@ from jxfed.errors import BadRequest
 from jxfed.spaces.audience import deliver, followers_inboxes
 from jxfed.spaces.authenticity import authentic_create
 from jxfed.spaces.joining import space_of
+from jxfed.spaces.library.models import LibraryItem
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Space
 from jxfed.spaces.posts import (
     NO_OPTIONS,
@@ -145,8 +146,11 @@ async def post_in_space(
         space=space, actor_uri=author_uri, state=MembershipState.ACCEPTED
     )
     require(membership.role if membership else None, Action.COMMENT if in_reply_to else Action.POST)
-    if in_reply_to and not await Post.filter(uri=in_reply_to, space=space, deleted=False).exists():
-        raise BadRequest("a comment answers a post of the same space")
+    if in_reply_to and not (
+        await Post.filter(uri=in_reply_to, space=space, deleted=False).exists()
+        or await LibraryItem.filter(uri=in_reply_to, space=space, deleted=False).exists()
+    ):
+        raise BadRequest("a comment answers a post (or a library item) of the same space")
     if space.archived:
         raise NotAllowed("this space is archived: it takes no new posts")
     space_actor = await space.actor
