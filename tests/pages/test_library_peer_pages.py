@@ -141,7 +141,7 @@ async def test_a_reader_of_a_peers_space_is_refused_an_upload_and_nothing_is_sto
     assert not await Delivery.filter(inbox=f"{DELTA}/inbox").exists()
 
 
-async def test_a_contributors_upload_and_rename_go_to_the_peers_space(
+async def test_a_contributors_upload_rename_note_and_delete_go_to_the_peers_space(
     browser: Browser, services: Services
 ) -> None:
     await _peer_space(services)
@@ -161,6 +161,16 @@ async def test_a_contributors_upload_and_rename_go_to_the_peers_space(
         {"path": "/Appeal/Exhibit 12.txt", "new_path": "/Appeal/Exhibit 12b.txt"},
     )
     _, listing = await browser.get(f"{LIBRARY}/Appeal")
+    noted = await browser.submit(
+        f"{LIBRARY}/-/note?folder=/Appeal",
+        f"{LIBRARY}/-/note",
+        {"folder": "/Appeal", "title": "Hearing", "text": "Room 3, at nine."},
+    )
+    deleted = await browser.submit(
+        f"{LIBRARY}/-/delete?path=/Appeal/Hearing",
+        f"{LIBRARY}/-/delete",
+        {"path": "/Appeal/Hearing"},
+    )
 
     assert uploaded.status_code == 303
     assert uploaded.headers["Location"] == f"{LIBRARY}/Appeal/Exhibit%2012.txt"
@@ -169,7 +179,10 @@ async def test_a_contributors_upload_and_rename_go_to_the_peers_space(
     exhibit = await LibraryItem.get(title="Exhibit 12b.txt")
     assert exhibit.space_id is None and exhibit.space_uri == DELTA  # type: ignore[attr-defined]
     assert exhibit.author_uri == f"{BASE}/users/bakari"
-    assert await Delivery.filter(inbox=f"{DELTA}/inbox").count() == 2  # Create, Update
+    assert noted.status_code == deleted.status_code == 303  # type: ignore[attr-defined]
+    assert (await LibraryItem.get(title="Hearing")).deleted
+    # Create and Update of the exhibit, Create and Delete of the note: each to the space
+    assert await Delivery.filter(inbox=f"{DELTA}/inbox").count() == 4
 
 
 async def test_a_hidden_peers_library_is_a_free_name_to_a_stranger_and_to_a_member_who_left(
