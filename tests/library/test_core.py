@@ -275,3 +275,14 @@ async def test_a_revision_no_column_holds_is_simply_not_there(
         await reading.download(carl, "/Minutes", number)
     with pytest.raises(NotFound):
         await changes.restore(carl, "/Minutes", number)
+
+
+async def test_a_content_lost_from_disk_is_a_clear_refusal_not_half_a_file(
+    services: Services, space: Space
+) -> None:
+    bea = await as_(services, space, "bea")
+    item = await changes.upload(bea, "/", "a.txt", stream(b"original"))
+    services.store.path(str(item.sha256)).unlink()
+
+    with pytest.raises(NotFound, match="library verify"):
+        await reading.download(bea, "/a.txt")

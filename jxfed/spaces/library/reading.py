@@ -94,6 +94,9 @@ async def download(lib: Librarian, path: str, number: int | None = None) -> Down
         found = await query.filter(number=number).first()
     if found is None or found.sha256 is None:
         raise NotFound(f"{path!r} has no revision {number}")
+    if not lib.services.store.has(found.sha256):  # lost from disk: say so, never half a file
+        await lib.record("refused", item, found.sha256, "content missing from the store")
+        raise NotFound(f"the content of {path!r} is missing here: run 'jxfed library verify'")
     await lib.record("download", item, found.sha256, f"revision {found.number}")
     return Download(item, found)
 
