@@ -1,4 +1,4 @@
-"""`python -m bench [ingest|fanout|feed|library|all] [--database sqlite|postgres|both]`
+"""`python -m bench [ingest|fanout|feed|library|replication|all] [--database sqlite|postgres|both]`
 
 Runs the benchmarks against real `jxfed serve` processes on loopback, from this separate client
 process, and prints their figures against the budgets of DESIGN.md ("Performance budgets").
@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NoReturn
 
-from bench import fanout, feed, ingest, library
+from bench import fanout, feed, ingest, library, replication
 from bench.common import (
     BenchError,
     Skipped,
@@ -33,7 +33,7 @@ from bench.common import (
 from bench.figures import Row, print_table
 from bench.peers import SPAWN, generate_key_pairs, signing_pool
 
-BENCHMARKS = ("ingest", "fanout", "feed", "library")
+BENCHMARKS = ("ingest", "fanout", "feed", "library", "replication")
 MAX_SECONDS = 30.0  # each run stays well under 2 minutes
 
 
@@ -94,6 +94,8 @@ async def main(args: argparse.Namespace) -> int:
                             rows += await fanout.run(root, database, args.seconds, args.profile)
                         elif name == "library":
                             rows += await library.run(root, database)
+                        elif name == "replication":
+                            rows += await replication.run(root, database)
                         else:
                             rows += await feed.run(root, database, args.profile)
                 except Skipped as skipped:
