@@ -13,7 +13,7 @@ from jxfed.errors import BadRequest, JxfedError
 from jxfed.spaces.library import reading
 from jxfed.spaces.library.models import ItemKind, LibraryItem
 from jxfed.spaces.library.paths import resolve, split
-from jxfed.spaces.posts import sanitise
+from jxfed.spaces.posts import MAX_CHARACTERS, sanitise
 from jxfed.spaces.roles import Action
 from jxfed.web.actors import collection
 from jxfed.web.context import services
@@ -31,6 +31,7 @@ from jxfed.web.pages.library_views import (
     revision_views,
     status_names,
 )
+from jxfed.web.pages.post_threads import comments_on, viewer
 from jxfed.web.pages.rendering import page
 from jxfed.web.responses import wanted_representation
 
@@ -149,6 +150,7 @@ async def _item_page(shelf: Shelf, path: str, form: Form, status: int) -> Respon
     if form.errors and status == 200:
         status = 422
     newest = next((r for r in reversed(revisions) if r.sha256 and not r.deleted), None)
+    comments, comment_count = await comments_on(await viewer(), item.uri)
     return await page(
         "pages/library_item.html",
         status,
@@ -160,6 +162,9 @@ async def _item_page(shelf: Shelf, path: str, form: Form, status: int) -> Respon
         note=note,
         diff=diff,
         latest=download_url(shelf, item.id, newest.number) if newest else "",
+        comments=comments,
+        comment_count=comment_count,
+        max_characters=MAX_CHARACTERS,
         **_common(shelf, path),
     )
 

@@ -3,12 +3,16 @@ what it is about. A notification about something the member may no longer see is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
+from jxfed.activitypub.policy import host_or_none
 from jxfed.actors.models import ActorKind, Following, Member, RemoteActor
 from jxfed.actors.paths import PREFIX, name_from_uri
+from jxfed.spaces.library.models import LibraryItem
+from jxfed.spaces.library.paths import path_of
 from jxfed.spaces.models import Membership, Notification, NotificationKind, Post, Role, Space
 from jxfed.spaces.visibility import Reader, may_see, visible_posts
 from jxfed.web.context import services
@@ -96,6 +100,24 @@ async def _about_space(member: Member, note: Notification, name: str, space: Act
     return _("Your role in %(space)s is now %(role)s", space=space.name, role=role)
 
 
+async def _commented_items(posts: Iterable[Post]) -> dict[str, tuple[str, str]]:
+    """The library items these posts comment on: each one's title and page (`/spaces/HANDLE/
+    library/PATH`, HANDLE a slug here or `slug@host` for a peer's space's copy)."""
+    uris = [post.in_reply_to for post in posts if post.in_reply_to]
+    found: dict[str, tuple[str, str]] = {}
+    for item in await LibraryItem.filter(uri__in=uris).select_related("space__actor"):
+        if item.space is not None:
+            handle = item.space.actor.name
+        else:
+            space = await RemoteActor.get_or_none(uri=item.space_uri)
+            if space is None or not space.preferred_username:
+                continue
+            handle = f"{space.preferred_username}@{host_or_none(space.uri)}"
+        page = f"/spaces/{handle}/library" + quote(await path_of(item), safe="/")
+        found[item.uri] = (item.title, page)
+    return found
+
+
 async def notices(member: Member, reader: Reader, notes: Sequence[Notification]) -> list[Notice]:
     """The sentences of `notes` the member may still see, in the order given."""
     base_url = services().settings.base_url
@@ -104,6 +126,8 @@ async def notices(member: Member, reader: Reader, notes: Sequence[Notification])
     spaces = {n.id: uri for n in notes if (uri := _space_uri(n, base_url)) is not None}
     audiences = {p.audience for p in posts.values() if p.audience}
     links = await actor_links({n.actor_uri for n in notes} | set(spaces.values()) | audiences)
+    replied = [posts[n.object_uri] for n in notes if n.kind == NotificationKind.REPLY]
+    items = await _commented_items(p for p in replied if p is not None)
     shown: list[Notice] = []
     for note in notes:
         name = links[note.actor_uri].name
@@ -111,6 +135,10 @@ async def notices(member: Member, reader: Reader, notes: Sequence[Notification])
         if post is not None:
             space = links.get(post.audience) if post.audience else None
             sentence, url = _about_post(note.kind, name, space), f"/posts/{post.id}"
+            if note.kind == NotificationKind.REPLY and post.in_reply_to in items:
+                title, page = items[post.in_reply_to]
+                sentence = _("%(name)s commented on %(title)s", name=name, title=title)
+                url = f"{page}#post-{post.id}"
         elif note.id in spaces and await _space_seen(reader, spaces[note.id]):
             space = links[spaces[note.id]]
             sentence, url = await _about_space(member, note, name, space), space.url

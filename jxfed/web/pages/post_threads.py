@@ -108,30 +108,29 @@ class Thread:
     revisions: list[PostRevision]
 
 
-def _nest(root: Comment, comments: list[Comment]) -> None:
-    """Each comment under the one it answers (oldest first), at most MAX_DEPTH deep."""
-    by_uri = {root.view.uri: (root, 0)}
+def _nest(top: str, comments: list[Comment]) -> list[Comment]:
+    """Each comment under the one it answers (oldest first), at most MAX_DEPTH deep; those
+    that answer `top` (a post's or an item's URI) or nothing shown, returned."""
+    shown: list[Comment] = []
+    by_uri: dict[str, tuple[Comment | None, int]] = {top: (None, 0)}
     for comment in comments:  # oldest first: what a comment answers is already placed
-        parent, depth = by_uri.get(comment.view.in_reply_to or "", (root, 0))
-        while depth >= MAX_DEPTH:
-            parent, depth = by_uri.get(parent.view.in_reply_to or "", (root, 0))
-        parent.replies.append(comment)
+        parent, depth = by_uri.get(comment.view.in_reply_to or "", (None, 0))
+        while depth >= MAX_DEPTH and parent is not None:
+            parent, depth = by_uri.get(parent.view.in_reply_to or "", (None, 0))
+        (shown if parent is None else parent.replies).append(comment)
         by_uri[comment.view.uri] = (comment, depth + 1)
+    return shown
 
 
-async def thread_of(looking: Viewer, post: Post) -> Thread:
-    """The post's page: its thread as the viewer may see it and what they may do in it."""
-    ancestors = await threads.ancestors(looking.reader, post, MAX_ANCESTORS)
-    descendants = await threads.descendants(looking.reader, post, MAX_COMMENTS)
-    shown = [post, *descendants]
-    views = await post_views([*ancestors, *shown])
+async def _entries(looking: Viewer, shown: list[Post], views: list[PostView]) -> list[Comment]:
+    """The posts as the thread shows them, with what the viewer may do with each."""
     by_id = {view.id: view for view in views}
     powers = await powers_of(looking)
     mine: set[tuple[int, str]] = set()
     if looking.uri is not None:
         given = Reaction.filter(post_id__in=[p.id for p in shown], actor_uri=looking.uri)
         mine = {(int(i), str(e)) for i, e in await given.values_list("post_id", "emoji")}
-    entries = [
+    return [
         Comment(
             view=by_id[p.id],
             may_comment=powers.comment(p),
@@ -141,8 +140,18 @@ async def thread_of(looking: Viewer, post: Post) -> Thread:
         )
         for p in shown
     ]
+
+
+async def thread_of(looking: Viewer, post: Post) -> Thread:
+    """The post's page: its thread as the viewer may see it and what they may do in it."""
+    ancestors = await threads.ancestors(looking.reader, post, MAX_ANCESTORS)
+    descendants = await threads.descendants(looking.reader, post, MAX_COMMENTS)
+    shown = [post, *descendants]
+    views = await post_views([*ancestors, *shown])
+    by_id = {view.id: view for view in views}
+    entries = await _entries(looking, shown, views)
     root, comments = entries[0], entries[1:]
-    _nest(root, comments)
+    root.replies.extend(_nest(post.uri, comments))
     revisions = await PostRevision.filter(post_id=post.id).order_by("-id")
     return Thread(
         post=root,
@@ -151,3 +160,11 @@ async def thread_of(looking: Viewer, post: Post) -> Thread:
         count=len(comments),
         revisions=list(revisions),
     )
+
+
+async def comments_on(looking: Viewer, uri: str) -> tuple[list[Comment], int]:
+    """The comments on a library item (its URI) the viewer may see, nested as a post's are,
+    and how many they are."""
+    found = await threads.replies_to(looking.reader, uri, MAX_COMMENTS)
+    entries = await _entries(looking, found, await post_views(found))
+    return _nest(uri, entries), len(entries)

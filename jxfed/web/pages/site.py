@@ -12,6 +12,7 @@ from jxfed.web.pages import (
     home,
     library_browsing,
     library_changes,
+    library_comments,
     library_downloads,
     library_uploads,
     notification_pages,
@@ -44,6 +45,7 @@ def register(app: Quart) -> None:
         post_changes,
         library_browsing,
         library_changes,
+        library_comments,
         library_uploads,
         library_downloads,
     ):
