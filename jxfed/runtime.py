@@ -48,10 +48,16 @@ class Services:
         self.peers = PeerSet(self.settings.domain)
         self.transport = Transport(self.peers.contains, signature_scheme, remember_scheme)
         self.keys = KeyCache(self.key_fetcher or self._fetch_key)
-        self.gate = Gate(self.peers, self.keys, self.settings.domain)
+        self.gate = Gate(self.peers, self.keys, self.settings.domain, self._member_of)
 
     async def close(self) -> None:
         await self.transport.close()
+
+    async def _member_of(self, space_uri: str, actor_uri: str) -> bool:
+        """Whether `actor_uri` is an accepted member of the space here at `space_uri`."""
+        from jxfed.spaces.library.librarian import member_here  # spaces/ builds on this
+
+        return await member_here(self.settings.base_url, space_uri, actor_uri)
 
     @property
     def store(self) -> ContentStore:

@@ -21,7 +21,7 @@ async def test_every_activity_sent_is_taken_by_a_jxfed_peers_door(instance: Sett
     for activity in await sent():
         assert normalise(activity) == activity, activity["type"]
         check_limits(activity)
-        check_attribution(activity)
+        await check_attribution(activity)
         assert story.services.dispatcher.handler_for(activity) is not None, activity
         kinds.add((activity["type"], object_type(activity)))
     assert kinds >= SENT_KINDS, SENT_KINDS - kinds

@@ -11,13 +11,21 @@ relay, an announce):
 - an activity it announces obeys the same rules for its own actor. That it is authentic (its
   author's proof, or a signed fetch from its author's host) is checked where it is applied.
 
+One exception, for a space's shared library: its items are edited by every member whose role
+allows, wherever the item was first created. An Update of a library object (a `Document`,
+`Page` or `OrderedCollection` whose `audience` is its space) whose `id` is on another host is
+accepted when the space itself vouches for it, having checked the role where it lives: the
+space announces it (the announcer is the object's `audience`), or it is addressed to a space
+of this instance that counts the actor among its members (`member_of`), whose librarian then
+checks the role. Anyone else's rewrite of another host's item is refused here (403).
+
 Where the parent of a reply lives needs the database: that rule is applied where posts are
 stored (`spaces/posts.py`, `store_post`), the one path every post takes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from jxfed.activitypub.policy import host_of
@@ -25,6 +33,10 @@ from jxfed.errors import JxfedError
 
 AUTHORED = frozenset({"Create", "Update"})  # the object is the actor's own
 OWN_ACTIVITY = frozenset({"Undo"})  # the object is one of the actor's own activities
+LIBRARY_TYPES = frozenset({"Document", "Page", "OrderedCollection"})
+
+MemberOf = Callable[[str, str], Awaitable[bool]]
+"""(space URI, actor URI) → whether the actor is an accepted member of that space, here."""
 
 
 class AttributionError(JxfedError):
@@ -33,8 +45,13 @@ class AttributionError(JxfedError):
     status = 403
 
 
-def check_attribution(activity: Mapping[str, Any]) -> None:
-    """Raise AttributionError unless `activity` (normalised) speaks only for its actor."""
+async def check_attribution(
+    activity: Mapping[str, Any], member_of: MemberOf | None = None, announcer: str | None = None
+) -> None:
+    """Raise AttributionError unless `activity` (normalised) speaks only for its actor.
+
+    `member_of` answers for the spaces of this instance (None: no space vouches here);
+    `announcer` is the actor announcing `activity`, if it comes announced."""
     actor = activity.get("actor")
     if not isinstance(actor, str):
         raise AttributionError("the activity names no actor")
@@ -47,6 +64,8 @@ def check_attribution(activity: Mapping[str, Any]) -> None:
             raise AttributionError("a created object must name its author (attributedTo)")
         if attributed is not None and attributed != actor:
             raise AttributionError(f"{actor} may not publish an object attributed to {attributed}")
+        if kind == "Update" and await _space_vouches(inner, actor, member_of, announcer):
+            return
         _same_host("the object's id", inner.get("id"), actor)
     elif kind in OWN_ACTIVITY:
         if isinstance(inner, Mapping):
@@ -56,7 +75,19 @@ def check_attribution(activity: Mapping[str, Any]) -> None:
         elif isinstance(inner, str):
             _same_host("the undone activity's id", inner, actor)
     elif kind == "Announce" and isinstance(inner, Mapping) and "actor" in inner:
-        check_attribution(inner)
+        await check_attribution(inner, member_of, announcer=actor)
+
+
+async def _space_vouches(
+    item: Mapping[str, Any], actor: str, member_of: MemberOf | None, announcer: str | None
+) -> bool:
+    """Whether a library item's space answers for an Update of it by `actor` (see above)."""
+    space = item.get("audience")
+    if item.get("type") not in LIBRARY_TYPES or not isinstance(space, str):
+        return False
+    if announcer is not None:
+        return announcer == space
+    return member_of is not None and await member_of(space, actor)
 
 
 def _same_host(what: str, uri: Any, actor: str) -> None:

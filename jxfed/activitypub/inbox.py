@@ -19,7 +19,7 @@ import orjson
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from jxfed.activitypub.attribution import check_attribution
+from jxfed.activitypub.attribution import MemberOf, check_attribution
 from jxfed.activitypub.dispatch import Dispatcher, object_type
 from jxfed.activitypub.keyfetch import FetchedKey, KeyCache, KeyFetchError, key_owner_matches
 from jxfed.activitypub.models import InboxItem, QueueState
@@ -46,11 +46,14 @@ class Gate:
     """Checks a signed request: allowlist first, then the signature with a cached key.
 
     `own_domain` is this instance's `host[:port]`: a signature made for another host is refused.
+    `member_of` tells the attribution gate who belongs to a space here (a space vouches for
+    its members' edits of its library's items).
     """
 
     peers: PeerSet
     keys: KeyCache
     own_domain: str
+    member_of: MemberOf | None = None
 
     async def signer_of(self, request: HttpRequest) -> FetchedKey:
         """The verified key that signed `request`: 401 unsigned or wrong, 403 not a peer."""
@@ -121,7 +124,7 @@ async def receive(
         raise BadRequest(f"activity {kind}{f'({inner})' if inner else ''} is not supported here")
     if not key_owner_matches(key, activity["actor"]):
         raise SignatureError(f"key {key.key_id} does not belong to actor {activity['actor']}")
-    check_attribution(activity)
+    await check_attribution(activity, gate.member_of)
     try:
         check_activity_hosts(activity, gate.peers.known, gate.own_domain)
     except PolicyError as exc:

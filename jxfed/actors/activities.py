@@ -47,7 +47,8 @@ def respond(base_url: str, kind: str, actor: str, to: Mapping[str, Any]) -> dict
 
 
 def reject_post(base_url: str, space: str, create: Mapping[str, Any]) -> dict[str, Any]:
-    """A space refuses a member's post: the Create named by its id, its actor and its object."""
+    """A space refuses a member's post (or library change): the Create (Update, Delete) named
+    by its id, its actor and its object."""
     note = create.get("object")
     return {
         "@context": AS_CONTEXT,
@@ -56,7 +57,7 @@ def reject_post(base_url: str, space: str, create: Mapping[str, Any]) -> dict[st
         "actor": space,
         "object": {
             "id": create["id"],
-            "type": "Create",
+            "type": create.get("type", "Create"),
             "actor": create["actor"],
             "object": id_of(note),
         },

@@ -20,6 +20,7 @@ from jxfed.spaces.follows import FollowHandlers
 from jxfed.spaces.joining import JoinHandlers, MemberSideHandlers
 from jxfed.spaces.library.receiving import LibraryHandlers, is_library_object
 from jxfed.spaces.library.replicating import Replication
+from jxfed.spaces.library.space_side import SpaceSideHandlers, library_item_here
 from jxfed.spaces.library.walks import REPLICATE
 from jxfed.spaces.managing import RemovalHandler
 from jxfed.spaces.models import Reaction
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from jxfed.runtime import Services
 
 log = logging.getLogger(__name__)
+LIBRARY_KINDS = ("Document", "Page", "OrderedCollection")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,7 @@ def routes(services: Services) -> list[Route]:
     relay, notes = RelayHandlers(services), PostHandlers(services)
     edits, reactions = EditHandlers(services), ReactionHandlers(services)
     removals, library = RemovalHandler(services), LibraryHandlers(services)
+    space_side = SpaceSideHandlers(services)
 
     async def on_create(activity: Activity) -> Apply | None:
         """A post in a space here goes to the relay; any other to the followed-notes path."""
@@ -56,9 +59,21 @@ def routes(services: Services) -> list[Route]:
         return await notes.on_create(activity)
 
     async def on_library_create(activity: Activity) -> Apply | None:
-        """A member of a peer adds a file or note to a space here; elsewhere: not ours."""
+        """A member of a peer adds a file, note or folder to a space here; elsewhere: not ours."""
         space = await relay.local_space_of(activity["object"])
-        return None if space is None else await library.on_create_in_space(activity, space)
+        return None if space is None else await space_side.on_create_in_space(activity, space)
+
+    async def on_library_update(activity: Activity) -> Apply | None:
+        """A member of a peer revises an item of a space here; elsewhere: not ours."""
+        space = await relay.local_space_of(activity["object"])
+        return None if space is None else await space_side.on_update_in_space(activity, space)
+
+    async def on_delete(activity: Activity) -> Apply | None:
+        """A member of a peer deletes an item of a space's library here, or a post."""
+        item = await library_item_here(services, activity)
+        if item is not None:
+            return await space_side.on_delete_in_space(activity, item)
+        return await edits.on_delete(activity)
 
     def or_library(handler: Handler) -> Handler:
         """An announced activity about a library item goes to the library, any other on."""
@@ -111,13 +126,17 @@ def routes(services: Services) -> list[Route]:
         Route("Announce", "Create", or_library(relay.on_announce)),
         Route("Create", "Document", on_library_create),
         Route("Create", "Page", on_library_create),
+        Route("Create", "OrderedCollection", on_library_create),
+        *(Route("Update", kind, on_library_update) for kind in LIBRARY_KINDS),
         Route("Update", "Note", edits.on_update),
         Route("Update", "Article", edits.on_update),
-        Route("Delete", None, edits.on_delete),
-        Route("Delete", "Tombstone", edits.on_delete),
+        Route("Delete", None, on_delete),
+        Route("Delete", "Tombstone", on_delete),
         Route("Announce", "Update", or_library(edits.on_announced)),
         Route("Announce", "Delete", or_library(edits.on_announced)),
         Route("Reject", "Create", on_rejected),
+        Route("Reject", "Update", library.on_rejected),
+        Route("Reject", "Delete", library.on_rejected),
         Route("Like", None, reactions.on_like),
         Route("Announce", "Like", reactions.on_announced),
         Route("Undo", "Like", reactions.on_undo),

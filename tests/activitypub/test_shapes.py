@@ -133,18 +133,18 @@ def test_objects_nested_too_deep_are_refused() -> None:
         ),
     ],
 )
-def test_an_activity_speaks_only_for_its_actor(
+async def test_an_activity_speaks_only_for_its_actor(
     document: dict[str, Any], message: str | None
 ) -> None:
     shaped = normalise(document)
     if message is None:
-        check_attribution(shaped)
+        await check_attribution(shaped)
         return
     with pytest.raises(AttributionError, match=message):
-        check_attribution(shaped)
+        await check_attribution(shaped)
 
 
-def test_a_create_without_an_author_is_refused() -> None:
+async def test_a_create_without_an_author_is_refused() -> None:
     note = {k: v for k, v in create()["object"].items() if k != "attributedTo"}
     with pytest.raises(AttributionError, match="attributedTo"):
-        check_attribution(normalise({**create(), "object": note}))
+        await check_attribution(normalise({**create(), "object": note}))

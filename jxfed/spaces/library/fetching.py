@@ -26,10 +26,10 @@ async def fetch_content(services: Services, seen: Described, author_uri: str) ->
     not the ones announced (nothing kept); FetchError when the author's instance did not
     serve them (worth another try later); BadRequest for a content URL on another host."""
     assert seen.sha256 is not None and seen.size is not None and seen.url is not None
+    if services.store.has(seen.sha256):  # verified when it came (a rename names it again)
+        return Stored(seen.sha256, seen.size, seen.media_type or "application/octet-stream")
     if host_or_none(seen.url) != host_or_none(author_uri):
         raise BadRequest("a library content is fetched from its author's instance only")
-    if services.store.has(seen.sha256):
-        return Stored(seen.sha256, seen.size, seen.media_type or "application/octet-stream")
     signer = await services.instance_signer()
     try:
         async with services.transport.stream(seen.url, signer) as response:

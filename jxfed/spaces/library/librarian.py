@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from jxfed.actors.models import Following, FollowState, LocalActor
+from jxfed.actors.paths import local_actor_by_uri
 from jxfed.errors import BadRequest
 from jxfed.spaces.library import audit
 from jxfed.spaces.library.models import LibraryItem
@@ -105,3 +106,14 @@ async def peer_librarian(services: Services, space_uri: str, member: LocalActor)
     if following is not None:
         role = Role(following.role) if following.role in set(Role) else Role.CONTRIBUTOR
     return Librarian(services, None, space_uri, services.actor_uri(member), role)
+
+
+async def member_here(base_url: str, space_uri: str, actor_uri: str) -> bool:
+    """Whether `actor_uri` is an accepted member of the space of this instance at `space_uri`
+    (the attribution gate asks it: such a space vouches for its members' library edits)."""
+    actor = await local_actor_by_uri(base_url, space_uri)
+    if actor is None:
+        return False
+    return await Membership.filter(
+        space__actor=actor, actor_uri=actor_uri, state=MembershipState.ACCEPTED
+    ).exists()

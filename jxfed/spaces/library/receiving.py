@@ -6,9 +6,7 @@ content fetched from the author's instance and kept only if its size and digest 
 announced (a mismatch is refused and audited, never stored), then held as this instance's copy
 (`LibraryItem.space_uri`), which members here read also while the space's instance is down.
 
-On the space's instance, a member of a peer creates a file or note in the space: the librarian
-checks their role, the content is fetched from their instance and verified, applied through
-`changes.py` (the path local members take), and the space announces the Create, unchanged.
+The space's side, where a member of a peer changes a space here, is `space_side.py`.
 """
 
 from __future__ import annotations
@@ -20,22 +18,15 @@ from typing import TYPE_CHECKING, Any
 from jxfed.activitypub.dispatch import Activity, Apply
 from jxfed.activitypub.shapes import id_of
 from jxfed.activitypub.transport import ACCEPT_AP, FetchError, NotAPeer
-from jxfed.actors import activities
-from jxfed.actors.remote import remote_actor
 from jxfed.errors import BadRequest
 from jxfed.files.store import DigestMismatch, Stored
-from jxfed.spaces.audience import deliver
 from jxfed.spaces.authenticity import authentic_create, proof_holds
-from jxfed.spaces.library import audit, changes
+from jxfed.spaces.library import audit
 from jxfed.spaces.library.documents import Described, described, library_of
 from jxfed.spaces.library.fetching import fetch_content
-from jxfed.spaces.library.librarian import librarian
 from jxfed.spaces.library.models import Change, ItemKind, LibraryItem, LibraryRevision
-from jxfed.spaces.library.paths import path_of
 from jxfed.spaces.models import Space
-from jxfed.spaces.relay import joined_here, relay
-from jxfed.spaces.roles import Action, NotAllowed
-from jxfed.spaces.visibility import Signer, may_see
+from jxfed.spaces.relay import joined_here
 
 if TYPE_CHECKING:
     from jxfed.runtime import Services
@@ -62,13 +53,13 @@ class LibraryHandlers:
         seen = described(inner["object"])
         if seen.space_uri != space_uri:
             raise BadRequest("the announced item is not in the announcing space's library")
-        parent = await _parent(seen)
+        parent = await parent_of(seen)
         author = str(inner["actor"])
         try:
             content = await fetch_content(self.services, seen, author) if seen.sha256 else None
         except DigestMismatch as refused:
             log.warning("refused %s: %s", seen.uri, refused.message)
-            return _refusal(None, space_uri, author, seen)
+            return refusal_recorded(None, space_uri, author, seen)
 
         async def apply() -> None:
             await keep_copy(seen, author, parent, content)
@@ -99,59 +90,15 @@ class LibraryHandlers:
             return False
         return answer.status == 410
 
-    async def on_create_in_space(self, create: Activity, space: Space) -> Apply | None:
-        """A member of a peer adds a file or note to a space here."""
-        author = str(create["actor"])
-        if not await may_see(Signer(author), space):
-            return None  # silence, as for a space that does not exist
-        seen = described(create["object"])
-        lib = await librarian(self.services, space, author)
-        if seen.kind == ItemKind.FOLDER or seen.sha256 is None:
-            return await self._refuse(space, create, "folders are made on the space's instance")
-        try:
-            await lib.require(Action.UPLOAD)  # a refusal is audited by the librarian
-        except NotAllowed as refused:
-            return await self._refuse(space, create, refused.message)
-        parent = await _parent(seen, space)
-        try:
-            content = await fetch_content(self.services, seen, author)
-        except DigestMismatch as refused:
-            log.warning("refused %s: %s", seen.uri, refused.message)
-            record = _refusal(space, lib.space_uri, author, seen)
-            reject = await self._refuse(space, create, refused.message)
-
-            async def both() -> None:
-                await record()
-                await reject()
-
-            return both
-        folder = await path_of(parent) if parent is not None else "/"
-        kind = seen.kind
-
-        async def apply() -> None:
-            await changes.add_content(lib, kind, folder, seen.title, content, uri=seen.uri)
-            await relay(self.services, space, create)
-
-        return apply
-
-    async def _refuse(self, space: Space, create: Activity, why: str) -> Apply:
-        """A Reject of the Create to its author's instance, which then withdraws the item."""
-        log.warning("%s refused in %s: %s", create.get("id"), space.id, why)
-        inbox = (await remote_actor(self.services, str(create["actor"]))).delivery_inbox
-        space_actor = await space.actor
-        base = self.services.settings.base_url
-
-        async def apply() -> None:
-            refusal = activities.reject_post(base, self.services.actor_uri(space_actor), create)
-            await deliver(self.services, refusal, space_actor, [inbox])
-
-        return apply
-
     async def on_rejected(self, reject: Activity) -> Apply | None:
-        """A space of a peer refused a member's item from here: the copy here withdraws it."""
+        """A space of a peer refused a member's change from here: the copy here withdraws it
+        (a refused item is deleted; a refused revision goes, the one before is current again)."""
         rejected = reject.get("object")
-        uri = id_of(rejected.get("object")) if isinstance(rejected, Mapping) else None
+        rejected = rejected if isinstance(rejected, Mapping) else {}
+        uri = id_of(rejected.get("object"))
         item = await LibraryItem.get_or_none(uri=str(uri), space_uri=str(reject["actor"]))
+        if item is not None and rejected.get("type") in ("Update", "Delete"):
+            return await _withdrawn(item, str(rejected.get("actor")))
         if item is None or item.deleted:
             return None
 
@@ -159,6 +106,26 @@ class LibraryHandlers:
             await _revise_copy(item, str(reject["actor"]), Change.DELETE, item.revision + 1)
 
         return apply
+
+
+async def _withdrawn(item: LibraryItem, author: str) -> Apply | None:
+    """The copy's newest revision withdrawn, if `author` made it (the space refused it)."""
+    newest = await LibraryRevision.filter(item=item).order_by("-number").first()
+    if newest is None or newest.author_uri != author:
+        return None
+    before = await LibraryRevision.get_or_none(item=item, number=newest.number - 1)
+    if before is None:
+        return None
+
+    async def apply() -> None:
+        await newest.delete()
+        for name in ("title", "status", "sha256", "size", "media_type", "deleted"):
+            setattr(item, name, getattr(before, name))
+        item.parent_id = before.parent_id_then
+        item.revision = before.number
+        await item.save()
+
+    return apply
 
 
 def is_library_object(document: Any) -> bool:
@@ -171,7 +138,7 @@ def is_library_object(document: Any) -> bool:
     )
 
 
-async def _parent(seen: Described, space: Space | None = None) -> LibraryItem | None:
+async def parent_of(seen: Described, space: Space | None = None) -> LibraryItem | None:
     """The folder an item is in (None: the top); FetchError while it is not known here yet
     (its own Create may still be on the way: the activity is tried again later)."""
     if seen.context == library_of(seen.space_uri):
@@ -183,7 +150,7 @@ async def _parent(seen: Described, space: Space | None = None) -> LibraryItem | 
     return parent
 
 
-def _refusal(space: Space | None, space_uri: str, author: str, seen: Described) -> Apply:
+def refusal_recorded(space: Space | None, space_uri: str, author: str, seen: Described) -> Apply:
     async def apply() -> None:
         sha = seen.sha256 or ""
         await audit.record(space, space_uri, author, "refused", seen.uri, sha, MISMATCH)
