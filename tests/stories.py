@@ -10,6 +10,7 @@ a jxfed peer's door does, tests/jsonld expands it as a JSON-LD peer does.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,13 +20,15 @@ import orjson
 from jxfed.activitypub.models import Delivery
 from jxfed.activitypub.peers import allow_peer
 from jxfed.actors.local_actors import add_member
-from jxfed.actors.models import Follower, FollowState, LocalActor, RemoteActor
+from jxfed.actors.models import Follower, Following, FollowState, LocalActor, RemoteActor
 from jxfed.runtime import Services
 from jxfed.settings import Settings
 from jxfed.spaces.boosts import boost, unboost
 from jxfed.spaces.editing import delete_post, edit_post
 from jxfed.spaces.follows import answer_follow_request, follow, unfollow
 from jxfed.spaces.joining import answer_join_request, invite, join, leave
+from jxfed.spaces.library import changes
+from jxfed.spaces.library.librarian import Librarian, librarian, peer_librarian
 from jxfed.spaces.managing import change_role, remove_member
 from jxfed.spaces.models import Access, Membership, MembershipState, Post, Role, Space
 from jxfed.spaces.posts import NoteOptions, publish_note
@@ -111,6 +114,7 @@ async def tell(instance: Settings) -> Story:
     await unreact(services, amina, post.uri)
     await react(services, amina, post.uri, "🔥")
     await delete_post(services, amina, comment.uri)
+    await library_story(await librarian(services, sahel, services.actor_uri(amina)))
     abroad = await post_to_remote_space(services, amina, DELTA, "Field notes", title="Notes")
     await edit_post(services, amina, abroad.uri, "Field notes, corrected", title="Notes")
     await delete_post(services, amina, abroad.uri)
@@ -129,6 +133,11 @@ async def tell(instance: Settings) -> Story:
     await follow(services, amina, BRUNO)
     await unfollow(services, amina, BRUNO)
     await join(services, amina, DELTA)
+    await Following.filter(follower=amina, target_uri=DELTA).update(
+        state=FollowState.ACCEPTED,
+        role=Role.CONTRIBUTOR.value,  # as delta's Accept would
+    )
+    await library_story(await peer_librarian(services, DELTA, amina), folders=False)
     await leave(services, amina, DELTA)
     await invite(services, vigil, amina, CLARA)
     for name, accept in [("dora", True), ("emil", False)]:
@@ -152,6 +161,25 @@ async def tell(instance: Settings) -> Story:
     await change_role(services, sahel, amina, BRUNO, Role.READER)
     await remove_member(services, sahel, amina, BRUNO)
     return Story(services, amina, note.uri, post.uri, comment.uri)
+
+
+async def library_story(lib: Librarian, folders: bool = True) -> None:
+    """amina's library changes: in a space here, announced to its members' instances (a
+    folder, a file, a note, each revised, moved, renamed or deleted); in a space of a peer's,
+    sent to it as her own Create, Update and Delete (a contributor there makes no folders)."""
+
+    async def brief() -> AsyncIterator[bytes]:
+        yield b"%PDF-1.7\nAppeal brief"
+
+    folder = "/Pleadings" if folders else "/"
+    if folders:
+        await changes.make_folder(lib, folder)
+        await changes.set_status(lib, folder, "validated")
+    await changes.upload(lib, folder, "Brief.pdf", brief())
+    await changes.move(lib, f"{folder.rstrip('/')}/Brief.pdf", f"{folder.rstrip('/')}/Appeal.pdf")
+    await changes.write_note(lib, "/", "Minutes", "First hearing")
+    await changes.write_note(lib, "/", "Minutes", "First hearing, corrected")
+    await changes.remove(lib, "/Minutes")
 
 
 # Every (activity type, object type) the story sends: a test over `sent()` checks that it saw
@@ -180,6 +208,10 @@ SENT_KINDS = {
     ("Reject", "Follow"),
     ("Update", "Member"),
     ("Remove", None),
+    ("Create", "Document"),  # to a peer's space, a member's library changes
+    ("Create", "Page"),
+    ("Update", "Document"),
+    ("Update", "Page"),
 }
 
 

@@ -33,6 +33,7 @@ ACTOR_TERMS: Final[dict[str, Any]] = {
         "@container": "@set",
     },
     "members": {"@id": f"{JXFED_NS}members", "@type": "@id"},
+    "library": {"@id": f"{JXFED_NS}library", "@type": "@id"},  # a space's shared library
 }
 ACTIVITY_TERMS: Final[dict[str, Any]] = {
     "Hashtag": "as:Hashtag",

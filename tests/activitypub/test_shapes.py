@@ -148,3 +148,50 @@ async def test_a_create_without_an_author_is_refused() -> None:
     note = {k: v for k, v in create()["object"].items() if k != "attributedTo"}
     with pytest.raises(AttributionError, match="attributedTo"):
         await check_attribution(normalise({**create(), "object": note}))
+
+
+SPACE = "https://jxfed.test/spaces/sahel"
+AMINA = "https://jxfed.test/users/amina"
+
+
+def library_update(actor: str, item: str, **extra: Any) -> dict[str, Any]:
+    """`actor`'s Update of a library item of sahel (a space of jxfed.test) whose id is `item`."""
+    return normalise(
+        {
+            "id": f"{actor.rsplit('/users/', 1)[0]}/activities/9",
+            "type": "Update",
+            "actor": actor,
+            "object": {
+                "id": item,
+                "type": "Document",
+                "attributedTo": actor,
+                "name": "Exhibit 1.pdf",
+                "audience": SPACE,
+                **extra,
+            },
+        }
+    )
+
+
+async def test_a_space_vouches_for_its_members_edits_of_another_hosts_library_item() -> None:
+    """amina renames alice's item: the space announces it (it checked her role), or it is
+    sent to the space here, which counts its author a member; nobody else may."""
+    update = library_update(AMINA, "https://peer.example/library/1")
+    announced = {"id": f"{SPACE}/announce/9", "type": "Announce", "actor": SPACE, "object": update}
+    await check_attribution(normalise(announced))
+    with pytest.raises(AttributionError, match="not on the host"):
+        await check_attribution(normalise({**announced, "actor": "https://jxfed.test/spaces/x"}))
+    with pytest.raises(AttributionError, match="not on the host"):
+        await check_attribution(update)  # nobody vouches
+
+    async def members(space: str, actor: str) -> bool:
+        return (space, actor) == (SPACE, ALICE)
+
+    mine = library_update(ALICE, "https://jxfed.test/library/2")
+    await check_attribution(mine, members)
+    carla = library_update("https://other.example/users/carla", "https://jxfed.test/library/2")
+    with pytest.raises(AttributionError, match="not on the host"):
+        await check_attribution(carla, members)
+    note = library_update(ALICE, "https://jxfed.test/objects/2", type="Note")
+    with pytest.raises(AttributionError, match="not on the host"):
+        await check_attribution(note, members)  # a post stays its author's

@@ -24,6 +24,7 @@ from jxfed.activitypub.proofs import verify_proof
 from jxfed.activitypub.shapes import normalise
 from jxfed.actors.models import OutboxActivity
 from jxfed.settings import Settings
+from jxfed.spaces.library.models import LibraryItem
 from jxfed.spaces.models import (
     Reaction,
 )
@@ -36,7 +37,7 @@ from tests.jsonld.expansion import (
     keys_used,
     load_kept_context,
 )
-from tests.stories import SENT_KINDS, Story, sent, tell
+from tests.stories import DELTA, SENT_KINDS, Story, sent, tell
 from tests.web.client import BASE, fetch_json, signed_get
 
 AS = "https://www.w3.org/ns/activitystreams"
@@ -54,6 +55,11 @@ SENT_TERMS = {
     "contentMap",
     "audience",
     "role",
+    "digestMultibase",  # the library's items
+    "size",
+    "status",
+    "revision",
+    "formerType",
 }
 
 
@@ -124,6 +130,9 @@ async def test_every_document_served_to_a_peer_defines_every_term_it_uses(story:
     assert edit is not None
     reaction = await Reaction.get(emoji="🔥")
     paths += [edit.uri, reaction.activity_id]  # served at their ids to who may see the post
+    # amina's library items in delta, a space of the peer's: served to its instance
+    paths += await LibraryItem.filter(space_uri=DELTA, deleted=False).values_list("uri", flat=True)
+    paths.append("/spaces/sahel/library")
 
     served = {path: await fetch_json(client, path) for path in paths}
     tombstone = await signed_get(client, story.comment)
