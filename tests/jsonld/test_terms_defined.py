@@ -131,7 +131,8 @@ async def test_every_document_served_to_a_peer_defines_every_term_it_uses(story:
     reaction = await Reaction.get(emoji="🔥")
     paths += [edit.uri, reaction.activity_id]  # served at their ids to who may see the post
     # amina's library items in delta, a space of the peer's: served to its instance
-    paths += await LibraryItem.filter(space_uri=DELTA, deleted=False).values_list("uri", flat=True)
+    items = await LibraryItem.filter(space_uri=DELTA, deleted=False)
+    paths += [item.uri for item in items]
     paths.append("/spaces/sahel/library")
 
     served = {path: await fetch_json(client, path) for path in paths}
