@@ -1,16 +1,17 @@
 """Changes to a space's library, both ways, on real instances (one network for the module).
 
-bruno (B) is a contributor of sahel (A, open); amina owns it. What a member changes on one
-instance (a new revision, a rename, a move, a status, a deletion, a folder) reaches the other
-instance's library as the member there sees it; a change the space refuses is withdrawn from the
-instance that made it; a peer with no member in the space rewrites nothing (403 at the door).
+bruno (B) is a contributor of sahel (A, open; A on SQLite and on PostgreSQL); amina owns it.
+What a member changes on one instance (a new revision, a rename, a move, a status, a deletion,
+a folder) reaches the other instance's library as the member there sees it; a change the space
+refuses is withdrawn from the instance that made it; a peer with no member in the space
+rewrites nothing (403 at the door).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 import aiohttp
@@ -24,6 +25,7 @@ from jxfed.spaces.library import changes, reading
 from jxfed.spaces.library.documents import digest_multibase
 from jxfed.spaces.library.librarian import Librarian
 from jxfed.spaces.library.models import LibraryItem
+from tests.conftest import postgres_database
 from tests.databases import Templates
 from tests.federation.network import Network, eventually, make_network, private_key_of, signed
 from tests.federation.test_library import _lib, stream
@@ -38,23 +40,36 @@ REPORT_2 = b"%PDF-1.7\n" + b"Field report, Mopti, corrected " * 300
 EXHIBIT = b"%PDF-1.7\n" + b"Exhibit, photographs " * 300
 
 
-@pytest.fixture
-def net(tmp_path_factory: pytest.TempPathFactory, templates: Templates) -> Network:
-    """A, B, C on SQLite, bruno a member of sahel: built once per test process."""
+@pytest.fixture(params=["sqlite", "postgres"])
+def net(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, templates: Templates
+) -> Network:
+    """A (on SQLite or PostgreSQL), B, C, bruno a member of sahel: once per test process."""
 
     def make() -> tuple[Network, Callable[[], None]]:
         root = tmp_path_factory.mktemp("library-changes")
-        factory = InstanceFactory(root, f"sqlite://{root / 'a.sqlite3'}", templates)
+        urls: Iterator[str] = (
+            iter([f"sqlite://{root / 'a.sqlite3'}"])
+            if request.param == "sqlite"
+            else postgres_database(templates)
+        )
+        factory = InstanceFactory(root, next(urls), templates)
+
+        def stop() -> None:
+            factory.stop_all()
+            for _ in urls:  # drops the PostgreSQL database
+                pass
+
         try:
             network = make_network(factory)
             network.a.cli("peers", "allow", network.c.domain)
             asyncio.run(_bruno_joins(network))
         except BaseException:
-            factory.stop_all()
+            stop()
             raise
-        return network, factory.stop_all
+        return network, stop
 
-    return kept("library-changes", make)
+    return kept(f"library-changes-{request.param}", make)
 
 
 async def _bruno_joins(net: Network) -> None:
