@@ -85,9 +85,7 @@ async def collection(kind: str, name: str, collection: str) -> Response:
     if not verified:
         await signed_by_peer(request)
     cursor = parse_cursor(request.args)
-    document = await actor_collection(
-        services(), found.actor, found.space, collection, cursor
-    )
+    document = await actor_collection(services(), found.actor, found.space, collection, cursor)
     return activity_response(request, document)
 
 
@@ -95,7 +93,5 @@ async def collection(kind: str, name: str, collection: str) -> Response:
 async def instance_collection(collection: str) -> Response:
     await signed_by_peer(request)
     cursor = parse_cursor(request.args)
-    document = await actor_collection(
-        services(), await instance_actor(), None, collection, cursor
-    )
+    document = await actor_collection(services(), await instance_actor(), None, collection, cursor)
     return activity_response(request, document)
