@@ -115,8 +115,10 @@ async def joined(net: Network, slug: str, role: str = "contributor") -> str:
     net.b.cli("users", "join", "bruno", f"{slug}@{net.a.domain}")
 
     async def member() -> bool:
-        """A counts bruno among the members, and B knows it."""
-        return f"{net.b.url}/users/bruno\t" in net.a.cli("spaces", "members", slug).stdout
+        """A counts bruno among the members, and B knows it (the Accept has arrived there)."""
+        on_a = f"{net.b.url}/users/bruno\t" in net.a.cli("spaces", "members", slug).stdout
+        on_b = f"{space}\taccepted\t" in net.b.cli("users", "following", "bruno").stdout
+        return on_a and on_b
 
     await eventually(member)
     return space

@@ -47,20 +47,7 @@ async def _revise(
         setattr(item, name, value)
     item.revision += 1 if change != Change.CREATE else 0
     await item.save()
-    revision = await LibraryRevision.create(
-        item=item,
-        number=item.revision,
-        change=change,
-        author_uri=lib.actor_uri,
-        message=message[:MAX_MESSAGE],
-        title=item.title,
-        parent_id_then=item.parent_id,  # type: ignore[attr-defined]
-        status=item.status,
-        sha256=item.sha256,
-        size=item.size,
-        media_type=item.media_type,
-        deleted=item.deleted,
-    )
+    revision = await LibraryRevision.of(item, change, lib.actor_uri, message[:MAX_MESSAGE])
     await relaying.changed(lib, item, revision)
     return revision
 

@@ -96,6 +96,26 @@ class LibraryRevision(Model):
         table = "library_revision"
         unique_together = (("item", "number"),)
 
+    @classmethod
+    async def of(
+        cls, item: LibraryItem, change: Change, author_uri: str, message: str = ""
+    ) -> LibraryRevision:
+        """Record the item's state as it is now, as its revision `item.revision`."""
+        return await cls.create(
+            item=item,
+            number=item.revision,
+            change=change,
+            author_uri=author_uri,
+            message=message[:1000],
+            title=item.title,
+            parent_id_then=item.parent_id,  # type: ignore[attr-defined]
+            status=item.status,
+            sha256=item.sha256,
+            size=item.size,
+            media_type=item.media_type,
+            deleted=item.deleted,
+        )
+
 
 class AuditEntry(Model):
     """One line of a space's audit trail, chained to the one before by its hash."""

@@ -183,7 +183,7 @@ async def keep_copy(
             local=False,
             **state,
         )
-        await _record_revision(item, author, Change.CREATE)
+        await LibraryRevision.of(item, Change.CREATE, author)
         return
     if item.space_uri != seen.space_uri or seen.revision <= item.revision:
         return  # another space's item, or an older state than the one held
@@ -212,20 +212,4 @@ async def _revise_copy(
         item.deleted = True
     item.revision = number
     await item.save()
-    await _record_revision(item, author, change)
-
-
-async def _record_revision(item: LibraryItem, author: str, change: Change) -> None:
-    await LibraryRevision.create(
-        item=item,
-        number=item.revision,
-        change=change,
-        author_uri=author,
-        title=item.title,
-        parent_id_then=item.parent_id,  # type: ignore[attr-defined]
-        status=item.status,
-        sha256=item.sha256,
-        size=item.size,
-        media_type=item.media_type,
-        deleted=item.deleted,
-    )
+    await LibraryRevision.of(item, change, author)
