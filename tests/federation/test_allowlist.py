@@ -18,6 +18,7 @@ import pytest
 from jxfed.activitypub.signatures import HttpRequest, sign_cavage_request
 from tests.federation.network import (
     AP,
+    SQLITE_ONLY,
     Network,
     eventually,
     private_key_of,
@@ -64,6 +65,7 @@ async def status_of_oversize_post(domain: str) -> int:
     return int(status_line.split()[1])
 
 
+@SQLITE_ONLY
 async def test_unsigned_reads_of_activitypub_documents_get_401_but_discovery_stays_open(
     net: Network,
 ) -> None:
@@ -91,6 +93,7 @@ async def test_unsigned_reads_of_activitypub_documents_get_401_but_discovery_sta
             assert response.status == 200  # the HTML profile is for people, not peers
 
 
+@SQLITE_ONLY
 async def test_signed_reads_from_a_non_peer_get_403_and_from_a_peer_200(net: Network) -> None:
     async with aiohttp.ClientSession() as session:
         refused, body = await signed(
@@ -105,6 +108,7 @@ async def test_signed_reads_from_a_non_peer_get_403_and_from_a_peer_200(net: Net
     assert fetched.returncode != 0 and "403" in fetched.stderr
 
 
+@SQLITE_ONLY
 async def test_a_non_peer_post_is_refused_before_any_key_is_fetched(net: Network) -> None:
     net.c.stop()  # C cannot serve its key: a 403 (not a 401) proves A never asked for it
     key = private_key_of(net.c, "carla")
@@ -220,6 +224,7 @@ async def test_a_replayed_activity_is_accepted_once_and_applied_once(net: Networ
     assert net.a.cli("users", "timeline", "amina").stdout.count("hello") == 1
 
 
+@SQLITE_ONLY
 async def test_peers_allow_and_remove_take_effect_on_the_running_server(net: Network) -> None:
     url = f"{net.a.url}/users/amina"
     key = private_key_of(net.b)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from tests.federation.network import Network, eventually, lines
+from tests.federation.network import SQLITE_ONLY, Network, eventually, lines
 from tests.servers import Instance
 
 pytestmark = pytest.mark.server
@@ -24,6 +24,7 @@ def followers(by: Instance, collection: str) -> list[str]:
     return fetch(by, f"{collection}?page=true")["orderedItems"]
 
 
+@SQLITE_ONLY
 async def test_a_member_of_b_follows_a_member_of_a_and_receives_her_public_posts(
     net: Network,
 ) -> None:
@@ -46,6 +47,7 @@ async def test_a_member_of_b_follows_a_member_of_a_and_receives_her_public_posts
     await eventually(arrived)
 
 
+@SQLITE_ONLY
 async def test_following_an_open_space_is_accepted_at_once(net: Network) -> None:
     net.b.cli("users", "follow", "bruno", f"sahel@{net.a.domain}")
 
@@ -58,6 +60,7 @@ async def test_following_an_open_space_is_accepted_at_once(net: Network) -> None
     await eventually(accepted)
 
 
+@SQLITE_ONLY
 async def test_an_on_request_space_keeps_the_follow_pending_until_a_manager_accepts(
     net: Network,
 ) -> None:
@@ -89,6 +92,7 @@ async def test_a_confidential_space_cannot_be_found_or_followed(net: Network) ->
     assert by_url.returncode != 0 and "404" in by_url.stderr
 
 
+@SQLITE_ONLY
 async def test_undo_follow_removes_the_follower(net: Network) -> None:
     amina = f"{net.a.url}/users/amina"
     net.b.cli("users", "follow", "bruno", f"amina@{net.a.domain}")

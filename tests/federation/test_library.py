@@ -24,6 +24,7 @@ from jxfed.spaces.library.librarian import Librarian, librarian, peer_librarian
 from jxfed.spaces.library.models import AuditEntry, LibraryItem
 from jxfed.spaces.models import Space
 from tests.federation.network import (
+    SQLITE_ONLY,
     Network,
     eventually,
     invite_bruno,
@@ -34,7 +35,6 @@ from tests.federation.network import (
 from tests.servers import Instance, InstanceFactory
 
 pytestmark = pytest.mark.server
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 BRIEF = b"%PDF-1.7\n" + b"Appeal brief, ground 3 " * 400
 EVIDENCE = b"%PDF-1.7\n" + b"Exhibit 12, photographs of the cell " * 300
 

@@ -11,13 +11,12 @@ import pytest
 
 from jxfed.settings import Settings
 from jxfed.spaces.library.models import LibraryItem
-from tests.federation.network import FAST_RETRY, eventually
+from tests.federation.network import FAST_RETRY, SQLITE_ONLY, eventually
 from tests.federation.test_library import upload
 from tests.servers import Instance, InstanceFactory, start_all
 
 pytestmark = pytest.mark.server
 # The story on SQLite; its page cells run on both in tests/pages/test_library_peer_pages.py.
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 PASSWORD = "correct-horse-battery"
 BRIEF = b"%PDF-1.7\n" + b"Appeal brief, ground 3 " * 400
 EXHIBIT = b"Exhibit 12: the cell, photographed on the 3rd\n" * 50

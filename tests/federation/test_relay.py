@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from tests.federation.network import (
+    SQLITE_ONLY,
     Network,
     eventually,
     invite_bruno,
@@ -50,6 +51,7 @@ def timeline(instance, name: str) -> str:  # type: ignore[no-untyped-def]
     return instance.cli("users", "timeline", name).stdout
 
 
+@SQLITE_ONLY
 async def test_a_post_in_an_open_space_reaches_its_members_instances(net: Network) -> None:
     await member_of(net, "sahel")
     net.a.cli(
@@ -88,6 +90,7 @@ async def test_a_post_in_an_open_space_reaches_its_members_instances(net: Networ
     assert {"type": "Hashtag", "href": f"{net.a.url}/tags/sahel", "name": "#sahel"} in tags
 
 
+@SQLITE_ONLY
 async def test_a_remote_members_post_is_relayed_to_the_space(net: Network) -> None:
     await member_of(net, "sahel")
     net.b.cli(
@@ -147,6 +150,7 @@ async def test_a_confidential_post_reaches_members_instances_and_nobody_else(net
     assert "litigation" not in net.c.cli("fetch", f"{net.a.url}/nodeinfo/2.1").stdout
 
 
+@SQLITE_ONLY
 async def test_a_reader_cannot_post_in_a_space(net: Network) -> None:
     space = f"{net.a.url}/spaces/litigation"
     await invite_bruno(net, "litigation", role="reader")
@@ -192,6 +196,7 @@ async def test_a_removed_members_instance_stops_receiving_at_once(net: Network) 
     assert last_manager.returncode != 0 and "last space manager" in last_manager.stderr
 
 
+@SQLITE_ONLY
 async def test_an_edit_keeps_the_old_text_and_a_deletion_leaves_a_tombstone(net: Network) -> None:
     await member_of(net, "sahel")
     net.a.cli("users", "post", "amina", "Draft statement", "--space", "sahel")
@@ -227,6 +232,7 @@ async def test_an_edit_keeps_the_old_text_and_a_deletion_leaves_a_tombstone(net:
     assert status == 410 and tombstone["type"] == "Tombstone"
 
 
+@SQLITE_ONLY
 async def test_a_members_reaction_reaches_the_space_and_notifies_the_author(net: Network) -> None:
     await member_of(net, "sahel")
     net.a.cli("users", "post", "amina", "Vote on the new statute", "--space", "sahel")
@@ -249,6 +255,7 @@ async def test_a_members_reaction_reaches_the_space_and_notifies_the_author(net:
     assert bad.returncode != 0 and "emoji" in bad.stderr
 
 
+@SQLITE_ONLY
 async def test_a_comment_from_b_is_relayed_and_notifies_the_posts_author(net: Network) -> None:
     await member_of(net, "sahel")
     net.a.cli(
@@ -281,6 +288,7 @@ async def test_a_comment_from_b_is_relayed_and_notifies_the_posts_author(net: Ne
     assert outside.returncode != 0 and "no post" in outside.stderr
 
 
+@SQLITE_ONLY
 async def test_a_reader_cannot_comment(net: Network) -> None:
     await invite_bruno(net, "litigation", role="reader")
     net.a.cli("users", "post", "amina", "Draft pleading v1", "--space", "litigation")
@@ -302,6 +310,7 @@ async def test_a_reader_cannot_comment(net: Network) -> None:
     assert "A reader's comment" not in net.a.cli("spaces", "posts", "litigation").stdout
 
 
+@SQLITE_ONLY
 async def test_html_from_a_peer_is_sanitised_before_it_is_stored(net: Network) -> None:
     await member_of(net, "sahel")
     bruno = f"{net.b.url}/users/bruno"

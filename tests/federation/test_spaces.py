@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 
 from tests.federation.network import (
+    SQLITE_ONLY,
     Network,
     eventually,
     invite_bruno,
@@ -27,6 +28,7 @@ def members(net: Network, slug: str) -> list[str]:
     return lines(net.a.cli("spaces", "members", slug).stdout)
 
 
+@SQLITE_ONLY
 async def test_joining_an_open_space_gives_the_default_role_at_once(net: Network) -> None:
     bruno = f"{net.b.url}/users/bruno"
     net.b.cli("users", "join", "bruno", f"sahel@{net.a.domain}")
@@ -41,6 +43,7 @@ async def test_joining_an_open_space_gives_the_default_role_at_once(net: Network
     await eventually(joined)
 
 
+@SQLITE_ONLY
 async def test_a_join_request_waits_for_a_space_manager(net: Network) -> None:
     bruno = f"{net.b.url}/users/bruno"
     net.b.cli("users", "join", "bruno", f"detention@{net.a.domain}")
@@ -103,6 +106,7 @@ async def test_only_members_and_their_instances_may_read_a_confidential_space(ne
         assert response.status == 404
 
 
+@SQLITE_ONLY
 async def test_leaving_a_space_removes_the_membership(net: Network) -> None:
     bruno = f"{net.b.url}/users/bruno"
     net.b.cli("users", "join", "bruno", f"sahel@{net.a.domain}")
@@ -121,6 +125,7 @@ async def test_leaving_a_space_removes_the_membership(net: Network) -> None:
     await eventually(left)
 
 
+@SQLITE_ONLY
 async def test_an_archived_space_takes_no_new_members_or_posts(net: Network) -> None:
     net.a.cli("spaces", "archive", "sahel")
     net.b.cli("users", "join", "bruno", f"sahel@{net.a.domain}")
@@ -141,6 +146,7 @@ async def test_an_archived_space_takes_no_new_members_or_posts(net: Network) -> 
     assert status == 200 and group["name"] == "Sahel"
 
 
+@SQLITE_ONLY
 async def test_a_role_change_federates_to_the_members_instance(net: Network) -> None:
     bruno = f"{net.b.url}/users/bruno"
     space = f"{net.a.url}/spaces/litigation"
