@@ -198,7 +198,12 @@ def start_network(factory: InstanceFactory) -> tuple[Network, Counting]:
     b.add_members("bruno")
     c.add_members("carla")
     seed_libraries(a)
-    backend = f"127.0.0.1:{free_port()}"
+    # A port none of the network's servers has been given yet (they bind only when started).
+    taken = {int(i.domain.rsplit(":", 1)[1]) for i in (a, b, c)}
+    port = free_port()
+    while port in taken:
+        port = free_port()
+    backend = f"127.0.0.1:{port}"
     with a.log.open("ab") as log:
         a.process = subprocess.Popen(
             [sys.executable, "-m", "jxfed", "--dir", str(a.directory), "serve", "--bind", backend],

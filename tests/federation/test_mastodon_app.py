@@ -8,10 +8,10 @@ import asyncio
 import pytest
 from mastodon import Mastodon
 
-from tests.federation.network import Network, eventually
+from tests.federation.network import SQLITE_ONLY, Network, eventually
 from tests.mastodon.conftest import PASSWORD
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, SQLITE_ONLY]  # an app's story: the API tests cover both databases
 
 
 def app_on(net: Network, name: str) -> Mastodon:

@@ -10,12 +10,15 @@ import pytest
 import requests
 from mastodon import Mastodon, MastodonNotFoundError, MastodonUnauthorizedError
 
-from tests.federation.network import FAST_RETRY, eventually
+from tests.federation.network import FAST_RETRY, SQLITE_ONLY, eventually
 from tests.mastodon.conftest import PASSWORD
 from tests.mastodon.test_media import png
 from tests.servers import Instance, InstanceFactory
 
-pytestmark = pytest.mark.server
+pytestmark = [
+    pytest.mark.server,
+    SQLITE_ONLY,
+]  # a real client's story: the API tests cover both databases
 
 
 def test_a_mastodon_py_script_logs_in_and_reads_its_account(instances: InstanceFactory) -> None:
